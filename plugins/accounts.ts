@@ -1,0 +1,17 @@
+import fp from 'fastify-plugin'
+import { createAccounts, type Accounts } from '../src/accounts.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accounts: Accounts
+  }
+}
+
+export default fp(async (app) => {
+  app.decorate('accounts', createAccounts({
+    users: app.usersRepository,
+    passwords: app.passwords,
+    sessions: app.sessions,
+    log: app.log
+  }))
+}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions'] })

@@ -1,0 +1,28 @@
+import fp from 'fastify-plugin'
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import { PROJECT_VERSION } from '../src/paths.js'
+
+/**
+ * OpenAPI 3 generated from the routes' TypeBox schemas (@fastify/swagger), browsable at /docs and
+ * as JSON at /docs/json (@fastify/swagger-ui). Wrapped in fp so swagger sees routes registered later.
+ */
+export default fp(async (app) => {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Sesame',
+        description: 'Token auth for mobile apps. Every reply is the envelope `{code, message, error?}`: code 1 success, 0 failure, 2 token not valid (log in again).',
+        version: PROJECT_VERSION
+      },
+      components: {
+        securitySchemes: {
+          token: { type: 'apiKey', in: 'header', name: 'token', description: 'The token from POST /login' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'The same token as Authorization: Bearer <token>' }
+        }
+      }
+    }
+  })
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
+}, { name: 'docs' })

@@ -1,0 +1,26 @@
+import fp from 'fastify-plugin'
+import fastifyMysql, { type MySQLPromisePool } from '@fastify/mysql'
+import { migrate } from '../src/migrate.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    // @fastify/mysql has four client shapes and types none of them on the instance; we use the promise pool.
+    mysql: MySQLPromisePool
+  }
+}
+
+/** The MySQL pool (@fastify/mysql, promise API), with the schema migrated before the first request. */
+export default fp(async (app) => {
+  await app.register(fastifyMysql, {
+    promise: true,
+    uri: app.config.MYSQL_URL,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    connectionLimit: 10,
+    connectTimeout: 2000,
+    enableKeepAlive: true
+  })
+  const applied = await migrate(app.mysql)
+  if (applied.length > 0) app.log.info({ applied }, 'applied migrations')
+}, { name: 'mysql', dependencies: ['config'] })

@@ -1,0 +1,17 @@
+import fp from 'fastify-plugin'
+import { createSessionStore, type SessionStore } from '../src/sessions.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sessions: SessionStore
+  }
+}
+
+export default fp(async (app) => {
+  const { SESSION_TTL_SECONDS, MAX_SESSIONS_PER_USER, SESSION_SLIDING } = app.config
+  app.decorate('sessions', createSessionStore(app.redis, {
+    ttlSeconds: SESSION_TTL_SECONDS,
+    maxSessionsPerUser: MAX_SESSIONS_PER_USER,
+    sliding: SESSION_SLIDING
+  }))
+}, { name: 'sessions', dependencies: ['config', 'redis'] })

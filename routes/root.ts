@@ -1,0 +1,14 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { replies } from '../src/schemas/envelope.js'
+import { PROJECT_NAME, PROJECT_VERSION } from '../src/paths.js'
+
+const plugin: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/', {
+    schema: { summary: 'Service name and version', tags: ['service'], response: replies({ name: Type.String(), version: Type.String() }) }
+  }, async function () {
+    return { code: 1 as const, message: 'Sesame token auth', name: PROJECT_NAME, version: PROJECT_VERSION }
+  })
+}
+
+export default plugin

@@ -1,0 +1,48 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { currentUser } from '../plugins/auth.js'
+import { notFound } from '../src/errors.js'
+import { replies } from '../src/schemas/envelope.js'
+import { IsoTime } from '../src/schemas/common.js'
+import { TOKEN_SECURITY } from '../src/schemas/accounts.js'
+
+const Session = Type.Object({
+  id: Type.String(),
+  created_at: IsoTime,
+  user_agent: Type.String(),
+  current: Type.Boolean({ description: 'true for the session of the token that asked' })
+})
+
+/** Everything here needs a token. */
+const plugin: FastifyPluginAsyncTypebox = async (app) => {
+  const { sessions } = app
+  app.addHook('preHandler', app.authenticate)
+
+  app.get('/sessions', {
+    schema: { summary: "The user's live sessions", tags: ['session'], security: TOKEN_SECURITY, response: replies({ sessions: Type.Array(Session) }) }
+  }, async function (request) {
+    const user = currentUser(request)
+    const live = await sessions.list(user.id)
+    return {
+      code: 1 as const,
+      message: 'ok',
+      sessions: live.map((s) => ({ id: s.id, created_at: s.createdAt, user_agent: s.userAgent, current: s.id === user.sessionId }))
+    }
+  })
+
+  app.delete('/sessions/:id', {
+    schema: {
+      summary: 'End one session of the user (another device, or this one)',
+      tags: ['session'],
+      security: TOKEN_SECURITY,
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      response: replies({})
+    }
+  }, async function (request) {
+    const user = currentUser(request)
+    if (!await sessions.revokeById(user.id, request.params.id)) throw notFound('no such session')
+    return { code: 1 as const, message: 'session ended' }
+  })
+}
+
+export default plugin

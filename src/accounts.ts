@@ -1,0 +1,89 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { AppError, invalidCredentials } from './errors.js'
+import type { PasswordHasher } from './passwords.js'
+import type { CachedUserFields, SessionStore, SessionUser } from './sessions.js'
+import { PhoneTakenError, type UserRecord, type UsersRepository } from './users-repository.js'
+
+export interface AccountDeps {
+  users: UsersRepository
+  passwords: PasswordHasher
+  sessions: SessionStore
+  log: FastifyBaseLogger
+}
+
+/** A user as the API shows it. */
+export const publicUser = (user: UserRecord | SessionUser) => ({
+  id: user.id,
+  phone_number: user.phoneNumber,
+  nickname: user.nickname,
+  register_time: user.registerTime instanceof Date ? user.registerTime.toISOString() : user.registerTime
+})
+
+const cachedFields = (user: UserRecord): CachedUserFields => ({
+  id: user.id,
+  phoneNumber: user.phoneNumber,
+  nickname: user.nickname,
+  registerTime: user.registerTime.toISOString()
+})
+
+/** Trims a nickname; `null` and absent stay null. The schema has already refused blank strings. */
+export const normalizeNickname = (nickname: string | null | undefined) => nickname?.trim() ?? null
+
+async function register (deps: AccountDeps, input: { phoneNumber: string, password: string, nickname: string | null }) {
+  const passwordHash = await deps.passwords.hash(input.password)
+  try {
+    return await deps.users.insert({ phoneNumber: input.phoneNumber, passwordHash, nickname: input.nickname })
+  } catch (err) {
+    if (err instanceof PhoneTakenError) throw new AppError(409, 'phone_taken', 'this phone number is already registered')
+    throw err
+  }
+}
+
+/**
+ * Checks the password and starts a session. An unknown number and a wrong password fail the same
+ * way, after the same hashing work. A hash made with weaker parameters is upgraded on the way.
+ */
+async function logIn (deps: AccountDeps, input: { phoneNumber: string, password: string, userAgent: string }) {
+  const user = await deps.users.findByPhone(input.phoneNumber)
+  if (user === null) {
+    await deps.passwords.verifyUnknown(input.password)
+    throw invalidCredentials()
+  }
+  if (!await deps.passwords.verify(user.passwordHash, input.password)) throw invalidCredentials()
+  if (deps.passwords.needsRehash(user.passwordHash)) await upgradeHash(deps, user, input.password)
+  const session = await deps.sessions.create(cachedFields(user), input.userAgent)
+  return { user, session }
+}
+
+async function upgradeHash (deps: AccountDeps, user: UserRecord, password: string) {
+  try {
+    await deps.users.updatePasswordHash(user.id, await deps.passwords.hash(password), false)
+    deps.log.info({ userId: user.id }, 'password hash upgraded')
+  } catch (err) {
+    deps.log.warn({ err, userId: user.id }, 'password hash upgrade failed; will retry at the next login')
+  }
+}
+
+/** Changes the password after checking the old one; every other session of the user ends first. */
+async function changePassword (deps: AccountDeps, user: SessionUser, input: { oldPassword: string, newPassword: string }) {
+  const record = await deps.users.findById(user.id)
+  if (record === null || !await deps.passwords.verify(record.passwordHash, input.oldPassword)) {
+    throw new AppError(403, 'wrong_password', 'the current password is wrong')
+  }
+  const passwordHash = await deps.passwords.hash(input.newPassword)
+  // Revoke before writing: if the write then fails, the password is unchanged and nothing is left half-done.
+  const revoked = await deps.sessions.revokeAll(user.id, user.tokenDigest)
+  await deps.users.updatePasswordHash(user.id, passwordHash, true)
+  return { revoked }
+}
+
+/** The account operations, bound to their dependencies. */
+export function createAccounts (deps: AccountDeps) {
+  return {
+    register: (input: Parameters<typeof register>[1]) => register(deps, input),
+    logIn: (input: Parameters<typeof logIn>[1]) => logIn(deps, input),
+    changePassword: (user: SessionUser, input: Parameters<typeof changePassword>[2]) => changePassword(deps, user, input)
+  }
+}
+
+export type Accounts = ReturnType<typeof createAccounts>

@@ -1,0 +1,74 @@
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { loadConfig, trustProxySetting, type RawEnv } from './config.js'
+import type { HashParameters } from './passwords.js'
+import { LOG_REDACT_PATHS } from './logging.js'
+import config from '../plugins/config.js'
+import errors from '../plugins/errors.js'
+import docs from '../plugins/docs.js'
+import mysql from '../plugins/mysql.js'
+import redis from '../plugins/redis.js'
+import passwords from '../plugins/passwords.js'
+import usersRepository from '../plugins/users-repository.js'
+import sessions from '../plugins/sessions.js'
+import auth from '../plugins/auth.js'
+import accounts from '../plugins/accounts.js'
+import root from '../routes/root.js'
+import health from '../routes/health.js'
+import register from '../routes/register.js'
+import login from '../routes/login.js'
+import user from '../routes/user.js'
+import logout from '../routes/logout.js'
+import sessionRoutes from '../routes/sessions.js'
+
+export const BODY_LIMIT_BYTES = 16 * 1024
+
+export interface BuildOptions {
+  /** Fastify's logger option; by default a pino logger at LOG_LEVEL with secrets redacted. */
+  logger?: FastifyServerOptions['logger']
+  /** argon2id parameters; tests lower them to check that weaker hashes get upgraded. */
+  hashParameters?: HashParameters
+}
+
+/**
+ * The app factory used by the server, the tests and the benchmark. Validates `env` (throws an error
+ * naming the bad variable), connects to MySQL and Redis, migrates, and registers every route.
+ */
+export async function buildApp (options: BuildOptions = {}, env: RawEnv = process.env) {
+  const settings = loadConfig(env)
+  if (settings.MYSQL_URL === undefined) throw new Error('MYSQL_URL is required (e.g. mysql://user:pass@127.0.0.1:3306/sesame)')
+  if (settings.REDIS_URL === undefined && settings.REDIS_CLUSTER_NODES === undefined) {
+    throw new Error('REDIS_URL or REDIS_CLUSTER_NODES is required (e.g. redis://127.0.0.1:6379)')
+  }
+
+  const app = Fastify({
+    logger: options.logger ?? { level: settings.LOG_LEVEL, redact: LOG_REDACT_PATHS },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: trustProxySetting(settings.TRUST_PROXY),
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle'
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(config, { config: settings })
+  await app.register(errors)
+  await app.register(docs)
+  await app.register(mysql)
+  await app.register(redis)
+  await app.register(passwords, { hashParameters: options.hashParameters })
+  await app.register(usersRepository)
+  await app.register(sessions)
+  await app.register(auth)
+  await app.register(accounts)
+
+  await app.register(root)
+  await app.register(health)
+  await app.register(register)
+  await app.register(login)
+  await app.register(user)
+  await app.register(logout)
+  await app.register(sessionRoutes)
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,0 +1,48 @@
+import envSchema from 'env-schema'
+import { Type, type Static } from '@sinclair/typebox'
+
+const Seconds = (defaultValue: number) => Type.Integer({ minimum: 1, maximum: 31_536_000, default: defaultValue })
+
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.String({ default: 'development' }),
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  MYSQL_URL: Type.Optional(Type.String({ pattern: '^mysql://' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_CLUSTER_NODES: Type.Optional(Type.String({ pattern: '^[^,:\\s]+:\\d+(,[^,:\\s]+:\\d+)*$' })),
+  SESSION_TTL_SECONDS: Seconds(2_592_000),
+  MAX_SESSIONS_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 1 }),
+  SESSION_SLIDING: Type.Boolean({ default: true }),
+  PASSWORD_MIN_LENGTH: Type.Integer({ minimum: 1, maximum: 128, default: 8 }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_FAILURE_WINDOW_SECONDS: Seconds(900),
+  IP_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 100 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' }
+  ),
+  TRUST_PROXY: Type.String({ default: 'false' })
+})
+
+export type Config = Static<typeof EnvSchema>
+export type RawEnv = Record<string, string | undefined>
+
+/**
+ * Validates and coerces the environment once, at start. A bad value throws an
+ * error whose message names the variable, e.g. `env/PORT must be <= 65535`.
+ */
+export function loadConfig (env: RawEnv): Config {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  return envSchema<Config>({ schema: structuredClone(EnvSchema), data: defined, env: false, dotenv: false })
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` option: true/false, a hop count, or a list of addresses or CIDRs. */
+export function trustProxySetting (value: string): boolean | string | ((address: string, hop: number) => boolean) {
+  if (value === 'true') return true
+  if (value === 'false') return false
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    return (_address, hop) => hop < hops
+  }
+  return value
+}

@@ -1,0 +1,18 @@
+// Errors that mean MySQL or Redis is down, slow or overloaded, rather than a bug: they answer 503.
+const MYSQL_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED', 'POOL_ENQUEUELIMIT',
+  'ER_CON_COUNT_ERROR', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK', 'ER_SERVER_SHUTDOWN',
+  'ER_QUERY_INTERRUPTED', 'ER_NO_SUCH_TABLE', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR'
+])
+const REDIS_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError'])
+const REDIS_MESSAGES = /^(Command timed out|Connection is closed|Stream isn't writeable|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|MISCONF|OOM|Failed to refresh slots cache|None of startup nodes)/
+
+export function isDependencyFailure (err: unknown): boolean {
+  if (!(err instanceof Error)) return false
+  const { code, fatal } = err as Error & { code?: unknown, fatal?: unknown }
+  if (typeof code === 'string' && MYSQL_CODES.has(code)) return true
+  if (fatal === true) return true
+  if (REDIS_NAMES.has(err.name) || REDIS_MESSAGES.test(err.message)) return true
+  return err.cause !== undefined && err.cause !== err && isDependencyFailure(err.cause)
+}

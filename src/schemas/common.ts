@@ -1,0 +1,31 @@
+import { Type } from '@sinclair/typebox'
+
+export const PhoneNumber = Type.String({
+  pattern: '^\\s*\\+?[0-9]{6,15}\\s*$',
+  description: '6 to 15 digits, optionally led by +; surrounding white space is trimmed',
+  examples: ['+8613800138000']
+})
+
+export const Password = (minLength: number) => Type.String({
+  minLength,
+  maxLength: 128,
+  description: `${minLength} to 128 characters, any Unicode`
+})
+
+/** 1 to 30 characters once trimmed; a blank string is refused. */
+export const Nickname = Type.String({
+  pattern: '^\\s*\\S(?:[\\s\\S]{0,28}\\S)?\\s*$',
+  description: '1 to 30 characters after trimming, any Unicode',
+  examples: ['小明 🚀']
+})
+
+export const IsoTime = Type.String({ format: 'date-time', examples: ['2026-11-25T16:43:17.000Z'] })
+
+export const UserId = Type.Integer({ minimum: 1 })
+
+export const User = Type.Object({
+  id: UserId,
+  phone_number: Type.String(),
+  nickname: Type.Union([Type.String(), Type.Null()]),
+  register_time: IsoTime
+}, { title: 'User' })

@@ -1,0 +1,128 @@
+/*
+ * Lua scripts for every session change that touches more than one key, so each one is atomic.
+ * A user's keys share the hash tag `{u<id>}`: sesame:{u7}:user (the cached user, with the original
+ * app's field names), sesame:{u7}:sessions (sorted set of token digests by creation time) and
+ * sesame:{u7}:s:<digest> (one hash per session). Session keys are derived from the index inside
+ * the scripts; they sit in the same slot, so this also runs on Redis Cluster.
+ */
+
+// Drops index entries whose session has expired and returns how many sessions are live.
+const PRUNE = `
+local function prune (index, prefix)
+  local live = 0
+  for _, digest in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    if redis.call('EXISTS', prefix .. digest) == 1 then
+      live = live + 1
+    else
+      redis.call('ZREM', index, digest)
+    end
+  end
+  return live
+end
+local function mark_offline_if_idle (user, live)
+  if live == 0 and redis.call('EXISTS', user) == 1 then
+    redis.call('HSET', user, 'app_online', '0')
+  end
+end
+`
+
+/** KEYS: user, index, session. ARGV: prefix, digest, id, now, ttlMs, max, userAgent, userId, phone, nickname, registerTime. */
+export const CREATE_SESSION = PRUNE + `
+local prefix, digest, now, ttl = ARGV[1], ARGV[2], ARGV[4], ARGV[5]
+prune(KEYS[2], prefix)
+redis.call('HSET', KEYS[3], 'id', ARGV[3], 'created_at', now, 'extended_at', now, 'user_agent', ARGV[7])
+redis.call('PEXPIRE', KEYS[3], ttl)
+redis.call('ZADD', KEYS[2], now, digest)
+local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
+local revoked = 0
+if excess > 0 then
+  for _, old in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    if revoked == excess then break end
+    if old ~= digest then
+      redis.call('DEL', prefix .. old)
+      redis.call('ZREM', KEYS[2], old)
+      revoked = revoked + 1
+    end
+  end
+end
+redis.call('HSET', KEYS[1], 'id', ARGV[8], 'phone_number', ARGV[9], 'nickname', ARGV[10],
+  'register_time', ARGV[11], 'app_online', '1')
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
+return revoked
+`
+
+/**
+ * KEYS: user, index, session. ARGV: now, ttlMs, slideAfterMs (0: no sliding).
+ * Returns [sessionId, userId, phone, nickname, registerTime] or nil.
+ */
+export const RESOLVE_SESSION = `
+local session = redis.call('HMGET', KEYS[3], 'id', 'extended_at')
+if not session[1] then return nil end
+local user = redis.call('HMGET', KEYS[1], 'id', 'phone_number', 'nickname', 'register_time')
+if not user[1] then return nil end
+local slide = tonumber(ARGV[3])
+if slide > 0 and tonumber(ARGV[1]) - tonumber(session[2]) > slide then
+  redis.call('HSET', KEYS[3], 'extended_at', ARGV[1])
+  redis.call('PEXPIRE', KEYS[3], ARGV[2])
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return { session[1], user[1], user[2], user[3], user[4] }
+`
+
+/** KEYS: user, index. ARGV: prefix, digest. Returns 1 if the session existed. */
+export const REVOKE_SESSION = PRUNE + `
+local existed = redis.call('DEL', ARGV[1] .. ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[2])
+mark_offline_if_idle(KEYS[1], prune(KEYS[2], ARGV[1]))
+return existed
+`
+
+/** KEYS: user, index. ARGV: prefix, public session id. Returns 1 if that session was the user's and live. */
+export const REVOKE_SESSION_BY_ID = PRUNE + `
+local found = 0
+for _, digest in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if redis.call('HGET', ARGV[1] .. digest, 'id') == ARGV[2] then
+    redis.call('DEL', ARGV[1] .. digest)
+    redis.call('ZREM', KEYS[2], digest)
+    found = 1
+  end
+end
+mark_offline_if_idle(KEYS[1], prune(KEYS[2], ARGV[1]))
+return found
+`
+
+/** KEYS: user, index. ARGV: prefix, digest to keep ('' keeps none). Returns how many live sessions ended. */
+export const REVOKE_ALL_SESSIONS = PRUNE + `
+local revoked = 0
+for _, digest in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if digest ~= ARGV[2] then
+    revoked = revoked + redis.call('DEL', ARGV[1] .. digest)
+    redis.call('ZREM', KEYS[2], digest)
+  end
+end
+mark_offline_if_idle(KEYS[1], prune(KEYS[2], ARGV[1]))
+return revoked
+`
+
+/** KEYS: index. ARGV: prefix. Returns a flat list of [id, createdAt, userAgent] per live session, oldest first. */
+export const LIST_SESSIONS = PRUNE + `
+prune(KEYS[1], ARGV[1])
+local out = {}
+for _, digest in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local s = redis.call('HMGET', ARGV[1] .. digest, 'id', 'created_at', 'user_agent')
+  table.insert(out, s[1])
+  table.insert(out, s[2])
+  table.insert(out, s[3] or '')
+end
+return out
+`
+
+/** KEYS: user. ARGV: field, value. Updates the cached user only if it is cached. */
+export const UPDATE_CACHED_USER = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+return 0
+`

@@ -1,0 +1,149 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Cluster, Redis, Result } from 'ioredis'
+import * as scripts from './session-scripts.js'
+
+type ScriptArg = string | number
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    sesameCreateSession(...args: ScriptArg[]): Result<number, Context>
+    sesameResolveSession(...args: ScriptArg[]): Result<string[] | null, Context>
+    sesameRevokeSession(...args: ScriptArg[]): Result<number, Context>
+    sesameRevokeSessionById(...args: ScriptArg[]): Result<number, Context>
+    sesameRevokeAllSessions(...args: ScriptArg[]): Result<number, Context>
+    sesameListSessions(...args: ScriptArg[]): Result<string[], Context>
+    sesameUpdateCachedUser(...args: ScriptArg[]): Result<number, Context>
+  }
+}
+
+export interface SessionSettings {
+  ttlSeconds: number
+  maxSessionsPerUser: number
+  sliding: boolean
+}
+
+/** The user a token resolves to, as cached in Redis. */
+export interface SessionUser {
+  id: number
+  phoneNumber: string
+  nickname: string | null
+  registerTime: string
+  sessionId: string
+  tokenDigest: string
+}
+
+export interface CachedUserFields {
+  id: number
+  phoneNumber: string
+  nickname: string | null
+  registerTime: string
+}
+
+export interface SessionInfo {
+  id: string
+  createdAt: string
+  userAgent: string
+}
+
+/** A session slides once it is used more than a day after its last extension. */
+export const SLIDE_AFTER_MS = 86_400_000
+
+const SECRET = /^[A-Za-z0-9_-]{43}$/
+const USER_ID = /^[1-9][0-9]{0,15}$/
+
+/** `<user id>.<43-char base64url secret>`: the id is a non-secret routing prefix that picks the hash tag. */
+export function parseToken (token: string): { userId: number, secret: string } | null {
+  const dot = token.indexOf('.')
+  if (dot < 1) return null
+  const prefix = token.slice(0, dot)
+  const secret = token.slice(dot + 1)
+  if (!USER_ID.test(prefix) || !SECRET.test(secret)) return null
+  return { userId: Number(prefix), secret }
+}
+
+export const digestOf = (secret: string) => createHash('sha256').update(secret).digest('base64url')
+
+export const userKeys = (userId: number) => {
+  const base = `sesame:{u${userId}}`
+  return { user: `${base}:user`, index: `${base}:sessions`, sessionPrefix: `${base}:s:` }
+}
+
+export function createSessionStore (redis: Redis | Cluster, settings: SessionSettings) {
+  const ttlMs = settings.ttlSeconds * 1000
+  const slideAfterMs = settings.sliding ? SLIDE_AFTER_MS : 0
+  const define = (name: string, numberOfKeys: number, lua: string) => {
+    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua })
+  }
+  define('sesameCreateSession', 3, scripts.CREATE_SESSION)
+  define('sesameResolveSession', 3, scripts.RESOLVE_SESSION)
+  define('sesameRevokeSession', 2, scripts.REVOKE_SESSION)
+  define('sesameRevokeSessionById', 2, scripts.REVOKE_SESSION_BY_ID)
+  define('sesameRevokeAllSessions', 2, scripts.REVOKE_ALL_SESSIONS)
+  define('sesameListSessions', 1, scripts.LIST_SESSIONS)
+  define('sesameUpdateCachedUser', 1, scripts.UPDATE_CACHED_USER)
+
+  return {
+    ttlSeconds: settings.ttlSeconds,
+
+    /** Starts a session; beyond the per-user limit the oldest ones end. Returns the token, shown once. */
+    async create (user: CachedUserFields, userAgent: string) {
+      const secret = randomBytes(32).toString('base64url')
+      const token = `${user.id}.${secret}`
+      const digest = digestOf(secret)
+      const sessionId = randomBytes(16).toString('base64url')
+      const keys = userKeys(user.id)
+      const revoked = await redis.sesameCreateSession(
+        keys.user, keys.index, keys.sessionPrefix + digest,
+        keys.sessionPrefix, digest, sessionId, Date.now(), ttlMs, settings.maxSessionsPerUser,
+        userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime
+      )
+      return { token, sessionId, expiresIn: settings.ttlSeconds, revoked }
+    },
+
+    /** One round trip: token → cached user, sliding the session's TTL when due. */
+    async resolve (token: string): Promise<SessionUser | null> {
+      const parsed = parseToken(token)
+      if (parsed === null) return null
+      const digest = digestOf(parsed.secret)
+      const keys = userKeys(parsed.userId)
+      const found = await redis.sesameResolveSession(
+        keys.user, keys.index, keys.sessionPrefix + digest, Date.now(), ttlMs, slideAfterMs
+      )
+      if (found === null) return null
+      const [sessionId = '', id = '', phoneNumber = '', nickname = '', registerTime = ''] = found
+      return { id: Number(id), phoneNumber, nickname: nickname === '' ? null : nickname, registerTime, sessionId, tokenDigest: digest }
+    },
+
+    async revoke (userId: number, tokenDigest: string) {
+      const keys = userKeys(userId)
+      return await redis.sesameRevokeSession(keys.user, keys.index, keys.sessionPrefix, tokenDigest) === 1
+    },
+
+    async revokeById (userId: number, sessionId: string) {
+      const keys = userKeys(userId)
+      return await redis.sesameRevokeSessionById(keys.user, keys.index, keys.sessionPrefix, sessionId) === 1
+    },
+
+    /** Ends every session of the user except the one with `keepDigest`, if given. Returns how many ended. */
+    async revokeAll (userId: number, keepDigest = '') {
+      const keys = userKeys(userId)
+      return await redis.sesameRevokeAllSessions(keys.user, keys.index, keys.sessionPrefix, keepDigest)
+    },
+
+    async list (userId: number): Promise<SessionInfo[]> {
+      const keys = userKeys(userId)
+      const flat = await redis.sesameListSessions(keys.index, keys.sessionPrefix)
+      const sessions: SessionInfo[] = []
+      for (let i = 0; i + 2 < flat.length; i += 3) {
+        sessions.push({ id: flat[i] ?? '', createdAt: new Date(Number(flat[i + 1])).toISOString(), userAgent: flat[i + 2] ?? '' })
+      }
+      return sessions
+    },
+
+    async updateCachedNickname (userId: number, nickname: string | null) {
+      await redis.sesameUpdateCachedUser(userKeys(userId).user, 'nickname', nickname ?? '')
+    }
+  }
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>

@@ -1,0 +1,76 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomInt } from 'node:crypto'
+import tap from 'tap'
+import { buildApp, type App, type BuildOptions } from '../src/app.js'
+import type { RawEnv } from '../src/config.js'
+import { ensureServerBinaries, startMariaDb, startRedis, type LocalServer } from '../src/local-services.js'
+
+export interface Teardown { teardown (fn: () => unknown): void }
+
+export interface TestServices {
+  mysqlUrl: string
+  redisUrl: string
+  mariadb: LocalServer
+  redis: LocalServer
+  dataDir: string
+}
+
+let services: Promise<TestServices> | undefined
+
+/** This test file's own MariaDB and Redis on free loopback ports, started once and stopped at the end. */
+export function testServices (): Promise<TestServices> {
+  services ??= (async () => {
+    ensureServerBinaries()
+    const dataDir = await mkdtemp(join(tmpdir(), 'sesame-test-'))
+    const [mariadb, redis] = await Promise.all([
+      startMariaDb({ dataDir: join(dataDir, 'mariadb') }),
+      startRedis({ dataDir: join(dataDir, 'redis') })
+    ])
+    tap.teardown(async () => {
+      await Promise.all([mariadb.stop(), redis.stop()])
+      await rm(dataDir, { recursive: true, force: true })
+    })
+    return { mysqlUrl: mariadb.url, redisUrl: redis.url, mariadb, redis, dataDir }
+  })()
+  return services
+}
+
+/** Cheap argon2id parameters for tests that are not about hashing; the real ones are tested in passwords.test.ts. */
+export const FAST_HASH = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
+
+/** Builds the app on this file's servers; it is closed when `t` ends. */
+export async function build (t: Teardown, env: RawEnv = {}, options: BuildOptions = {}): Promise<App> {
+  const { mysqlUrl, redisUrl } = await testServices()
+  const app = await buildApp(
+    { logger: false, hashParameters: FAST_HASH, ...options },
+    { MYSQL_URL: mysqlUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'silent', ...env }
+  )
+  t.teardown(() => app.close())
+  return app
+}
+
+/** A phone number no other test in this file uses. */
+export const newPhone = () => `+1555${randomInt(1_000_000, 10_000_000)}${randomInt(10, 100)}`
+
+export const PASSWORD = 'correct horse battery'
+
+export async function registerUser (app: App, phone = newPhone(), password = PASSWORD, nickname?: string | null) {
+  const res = await app.inject({ method: 'POST', url: '/register', payload: { phone_number: phone, password, nickname } })
+  if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`)
+  return { phone, password, user: res.json().user as { id: number, phone_number: string, nickname: string | null, register_time: string } }
+}
+
+export async function logIn (app: App, phone: string, password = PASSWORD, headers: Record<string, string> = {}) {
+  const res = await app.inject({ method: 'POST', url: '/login', payload: { phone_number: phone, password }, headers })
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`)
+  return res.json().token as string
+}
+
+/** A registered user with a live session. */
+export async function loggedInUser (app: App, nickname?: string | null) {
+  const registered = await registerUser(app, newPhone(), PASSWORD, nickname)
+  const token = await logIn(app, registered.phone)
+  return { ...registered, token }
+}
