@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { loadConfig, trustProxySetting, type RawEnv } from './config.js'
 import type { HashParameters } from './passwords.js'
 import { LOG_REDACT_PATHS } from './logging.js'
+import { formatValidationError } from './validation-messages.js'
 import config from '../plugins/config.js'
 import errors from '../plugins/errors.js'
 import docs from '../plugins/docs.js'
@@ -45,7 +46,8 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
     logger: options.logger ?? { level: settings.LOG_LEVEL, redact: LOG_REDACT_PATHS },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(settings.TRUST_PROXY),
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
+    schemaErrorFormatter: formatValidationError,
     return503OnClosing: true,
     forceCloseConnections: 'idle'
   }).withTypeProvider<TypeBoxTypeProvider>()

@@ -4,7 +4,7 @@ import { Nickname, Password, PhoneNumber } from './common.js'
 export const RegisterBody = (passwordMinLength: number) => Type.Object({
   phone_number: PhoneNumber,
   password: Password(passwordMinLength),
-  nickname: Type.Optional(Type.Union([Nickname, Type.Null()]))
+  nickname: Type.Optional(Nickname)
 })
 
 export const LoginBody = (passwordMinLength: number) => Type.Object({
@@ -13,7 +13,7 @@ export const LoginBody = (passwordMinLength: number) => Type.Object({
 })
 
 export const NicknameBody = Type.Object({
-  nickname: Type.Optional(Type.Union([Nickname, Type.Null()], { description: 'null clears the nickname; absent leaves it unchanged' }))
+  nickname: Type.Optional(Nickname)
 })
 
 export const ChangePasswordBody = (passwordMinLength: number) => Type.Object({

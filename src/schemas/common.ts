@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 
+
 export const PhoneNumber = Type.String({
   pattern: '^\\s*\\+?[0-9]{6,15}\\s*$',
   description: '6 to 15 digits, optionally led by +; surrounding white space is trimmed',
@@ -12,10 +13,11 @@ export const Password = (minLength: number) => Type.String({
   description: `${minLength} to 128 characters, any Unicode`
 })
 
-/** 1 to 30 characters once trimmed; a blank string is refused. */
-export const Nickname = Type.String({
+/** 1 to 30 characters once trimmed, or null; a blank string is refused. */
+export const Nickname = Type.Unsafe<string | null>({
+  type: ['string', 'null'],
   pattern: '^\\s*\\S(?:[\\s\\S]{0,28}\\S)?\\s*$',
-  description: '1 to 30 characters after trimming, any Unicode',
+  description: '1 to 30 characters after trimming, any Unicode, or null',
   examples: ['小明 🚀']
 })
 
