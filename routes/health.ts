@@ -1,19 +1,7 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ErrorNameSchema, replies } from '../src/schemas/envelope.js'
+import { replies } from '../src/schemas/envelope.js'
+import { Checks, NotReady } from '../src/schemas/service.js'
 import { checkDependencies } from '../src/readiness.js'
-
-const Checks = Type.Object({
-  mysql: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
-  redis: Type.Union([Type.Literal('ok'), Type.Literal('down')])
-})
-
-const NotReady = Type.Object({
-  code: Type.Literal(0),
-  error: ErrorNameSchema,
-  message: Type.String(),
-  checks: Checks
-})
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {

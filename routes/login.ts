@@ -1,7 +1,6 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { replies } from '../src/schemas/envelope.js'
-import { LoginBody } from '../src/schemas/accounts.js'
+import { LoginBody, LoginData } from '../src/schemas/accounts.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
@@ -10,11 +9,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Log in and receive a token',
       tags: ['account'],
       body: LoginBody(app.config.PASSWORD_MIN_LENGTH),
-      response: replies({
-        nickname: Type.Union([Type.String(), Type.Null()]),
-        token: Type.String({ description: 'Send it as the token header, or Authorization: Bearer' }),
-        expires_in: Type.Integer({ description: 'seconds the session lives' })
-      })
+      response: replies(LoginData)
     }
   }, async function (request) {
     const { user, session } = await accounts.logIn({

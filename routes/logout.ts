@@ -1,8 +1,7 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentUser } from '../plugins/auth.js'
 import { replies } from '../src/schemas/envelope.js'
-import { TOKEN_SECURITY } from '../src/schemas/accounts.js'
+import { LogoutAllData, TOKEN_SECURITY } from '../src/schemas/accounts.js'
 
 /** Everything here needs a token. */
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,7 +20,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/logout/all', {
-    schema: { summary: 'End every session of the user', tags: ['session'], security: TOKEN_SECURITY, response: replies({ revoked: Type.Integer() }) }
+    schema: { summary: 'End every session of the user', tags: ['session'], security: TOKEN_SECURITY, response: replies(LogoutAllData) }
   }, async function (request) {
     const revoked = await sessions.revokeAll(currentUser(request).id)
     return { code: 1 as const, message: 'all sessions ended', revoked }

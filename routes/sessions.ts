@@ -1,17 +1,8 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentUser } from '../plugins/auth.js'
 import { notFound } from '../src/errors.js'
 import { replies } from '../src/schemas/envelope.js'
-import { IsoTime } from '../src/schemas/common.js'
-import { TOKEN_SECURITY } from '../src/schemas/accounts.js'
-
-const Session = Type.Object({
-  id: Type.String(),
-  created_at: IsoTime,
-  user_agent: Type.String(),
-  current: Type.Boolean({ description: 'true for the session of the token that asked' })
-})
+import { SessionParams, SessionsData, TOKEN_SECURITY } from '../src/schemas/accounts.js'
 
 /** Everything here needs a token. */
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,7 +10,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('preHandler', app.authenticate)
 
   app.get('/sessions', {
-    schema: { summary: "The user's live sessions", tags: ['session'], security: TOKEN_SECURITY, response: replies({ sessions: Type.Array(Session) }) }
+    schema: { summary: "The user's live sessions", tags: ['session'], security: TOKEN_SECURITY, response: replies(SessionsData) }
   }, async function (request) {
     const user = currentUser(request)
     const live = await sessions.list(user.id)
@@ -35,7 +26,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'End one session of the user (another device, or this one)',
       tags: ['session'],
       security: TOKEN_SECURITY,
-      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      params: SessionParams,
       response: replies({})
     }
   }, async function (request) {

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox'
 
-
 export const PhoneNumber = Type.String({
   pattern: '^\\s*\\+?[0-9]{6,15}\\s*$',
   description: '6 to 15 digits, optionally led by +; surrounding white space is trimmed',
