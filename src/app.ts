@@ -51,6 +51,8 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
     return503OnClosing: true,
     forceCloseConnections: 'idle'
   }).withTypeProvider<TypeBoxTypeProvider>()
+  // JSON only: a text/plain body must get 415, not reach validation as a string.
+  app.removeContentTypeParser('text/plain')
 
   await app.register(config, { config: settings })
   await app.register(errors)
