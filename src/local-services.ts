@@ -74,7 +74,8 @@ process.once('exit', () => { for (const child of live) child.kill('SIGKILL') })
 
 async function startProcess (command: string, args: string[], logFile: string) {
   const log = await open(logFile, 'a')
-  const child = spawn(command, args, { stdio: ['ignore', log.fd, log.fd] })
+  // Own process group: a Ctrl-C in the terminal reaches Sesame, which closes itself first and then its servers.
+  const child = spawn(command, args, { stdio: ['ignore', log.fd, log.fd], detached: true })
   await log.close()
   live.add(child)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { live.delete(child); resolve(code) }))
