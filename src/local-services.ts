@@ -6,13 +6,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, open } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { createConnection, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import mysql from 'mysql2/promise'
-import { Redis } from 'ioredis'
 
 export interface LocalServer {
   url: string
@@ -89,6 +88,29 @@ async function startProcess (command: string, args: string[], logFile: string) {
   return { child, exited, stop }
 }
 
+const withTimeout = async <T>(promise: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms) })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Resolves when a Redis server on `port` answers PING. */
+const redisPing = (port: number) => new Promise<void>((resolve, reject) => {
+  const socket = createConnection({ host: '127.0.0.1', port })
+  socket.setTimeout(1000, () => socket.destroy(new Error('timeout')))
+  socket.once('connect', () => socket.write('PING\r\n'))
+  socket.once('data', (data) => {
+    socket.destroy()
+    if (data.toString().startsWith('+PONG')) resolve()
+    else reject(new Error(data.toString().trim()))
+  })
+  socket.once('error', reject)
+})
+
 /** Retries `attempt` until it succeeds, the process exits, or `ms` pass. */
 async function waitUntilReady (name: string, attempt: () => Promise<void>, exited: Promise<number | null>, logFile: string, ms = 30_000) {
   const state = { gone: false }
@@ -97,7 +119,7 @@ async function waitUntilReady (name: string, attempt: () => Promise<void>, exite
   let lastError: unknown
   while (Date.now() < deadline && !state.gone) {
     try {
-      await attempt()
+      await withTimeout(attempt(), 2000)
       return
     } catch (err) {
       lastError = err
@@ -183,16 +205,7 @@ export async function startRedis ({ dataDir, port, persistent = false, extraArgs
     ...extraArgs
   ], logFile)
   try {
-    await waitUntilReady('Redis', async () => {
-      const client = new Redis({ host: '127.0.0.1', port: chosenPort, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
-      client.on('error', () => {}) // a refused connection is expected while the server starts
-      try {
-        await client.connect()
-        await client.ping()
-      } finally {
-        client.disconnect()
-      }
-    }, server.exited, logFile)
+    await waitUntilReady('Redis', () => redisPing(chosenPort), server.exited, logFile)
   } catch (err) {
     await server.stop()
     throw err
