@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { MySQLPromisePool } from '@fastify/mysql'
+import type { Pool } from 'mysql2/promise'
 import type { RowDataPacket } from 'mysql2'
 import { MIGRATIONS_DIR } from './paths.js'
 
@@ -14,7 +14,7 @@ export const splitStatements = (sql: string) =>
  * Applies the migrations not yet recorded in `schema_migrations`, in order, under a named lock so
  * that instances starting together take turns. Re-running is a no-op. Returns the versions applied.
  */
-export async function migrate (db: MySQLPromisePool, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate (db: Pick<Pool, 'getConnection'>, dir = MIGRATIONS_DIR): Promise<string[]> {
   const files = (await readdir(dir)).filter((file) => MIGRATION_FILE.test(file)).sort()
   const connection = await db.getConnection()
   try {
