@@ -1,0 +1,5 @@
+export { createSesameClient, DEFAULT_TIMEOUT_MS, type SesameClient, type SesameClientOptions } from './client.js'
+export { SesameAbortError, SesameError, SesameNetworkError, type NetworkFailure } from './errors.js'
+export { memoryStorage, type TokenStorage } from './storage.js'
+export type { CallOptions, FetchFunction } from './transport.js'
+export type * from './types.js'
