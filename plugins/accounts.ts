@@ -12,6 +12,7 @@ export default fp(async (app) => {
     users: app.usersRepository,
     passwords: app.passwords,
     sessions: app.sessions,
+    loginFailures: app.loginFailures,
     log: app.log
   }))
-}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions'] })
+}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions', 'rate-limits'] })

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import fastifyMysql, { type MySQLPromisePool } from '@fastify/mysql'
 import { migrate } from '../src/migrate.js'
+import { waitForMysql } from '../src/wait-for.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,14 +12,16 @@ declare module 'fastify' {
 
 /** The MySQL pool (@fastify/mysql, promise API), with the schema migrated before the first request. */
 export default fp(async (app) => {
+  const uri = app.config.MYSQL_URL ?? ''
+  await waitForMysql(uri, app.config.DEPENDENCY_WAIT_SECONDS, app.log)
   await app.register(fastifyMysql, {
     promise: true,
-    uri: app.config.MYSQL_URL,
+    uri,
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
     supportBigNumbers: true,
     connectionLimit: 10,
-    connectTimeout: 2000,
+    connectTimeout: 1500,
     enableKeepAlive: true
   })
   const applied = await migrate(app.mysql)

@@ -4,6 +4,7 @@ import { LoginBody, LoginData } from '../src/schemas/accounts.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
+  app.addHook('onRequest', app.limitAttemptsByIp)
   app.post('/login', {
     schema: {
       summary: 'Log in and receive a token',

@@ -6,6 +6,7 @@ import { RegisterBody } from '../src/schemas/accounts.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
+  app.addHook('onRequest', app.limitAttemptsByIp)
   app.post('/register', {
     schema: {
       summary: 'Create a user',

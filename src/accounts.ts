@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { AppError, invalidCredentials } from './errors.js'
+import { AppError, invalidCredentials, rateLimited } from './errors.js'
+import type { LoginFailureCounter } from './login-failures.js'
 import type { PasswordHasher } from './passwords.js'
 import type { CachedUserFields, SessionStore, SessionUser } from './sessions.js'
 import { PhoneTakenError, type UserRecord, type UsersRepository } from './users-repository.js'
@@ -8,6 +9,7 @@ export interface AccountDeps {
   users: UsersRepository
   passwords: PasswordHasher
   sessions: SessionStore
+  loginFailures: LoginFailureCounter
   log: FastifyBaseLogger
 }
 
@@ -41,17 +43,24 @@ async function register (deps: AccountDeps, input: { phoneNumber: string, passwo
 
 /**
  * Checks the password and starts a session. An unknown number and a wrong password fail the same
- * way, after the same hashing work. A hash made with weaker parameters is upgraded on the way.
+ * way, after the same hashing work, and both count against the number's failure limit; once it is
+ * reached even the right password gets 429 until the window passes. A success clears the count, and
+ * a hash made with weaker parameters is upgraded on the way.
  */
 async function logIn (deps: AccountDeps, input: { phoneNumber: string, password: string, userAgent: string }) {
+  const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber)
+  if (blockedFor > 0) throw rateLimited(blockedFor)
   const user = await deps.users.findByPhone(input.phoneNumber)
-  if (user === null) {
-    await deps.passwords.verifyUnknown(input.password)
+  const valid = user === null
+    ? await deps.passwords.verifyUnknown(input.password)
+    : await deps.passwords.verify(user.passwordHash, input.password)
+  if (user === null || !valid) {
+    await deps.loginFailures.record(input.phoneNumber)
     throw invalidCredentials()
   }
-  if (!await deps.passwords.verify(user.passwordHash, input.password)) throw invalidCredentials()
   if (deps.passwords.needsRehash(user.passwordHash)) await upgradeHash(deps, user, input.password)
   const session = await deps.sessions.create(cachedFields(user), input.userAgent)
+  if (failures > 0) await deps.loginFailures.clear(input.phoneNumber)
   return { user, session }
 }
 

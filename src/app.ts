@@ -13,6 +13,7 @@ import passwords from '../plugins/passwords.js'
 import usersRepository from '../plugins/users-repository.js'
 import sessions from '../plugins/sessions.js'
 import auth from '../plugins/auth.js'
+import rateLimits from '../plugins/rate-limits.js'
 import accounts from '../plugins/accounts.js'
 import root from '../routes/root.js'
 import health from '../routes/health.js'
@@ -49,6 +50,8 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: formatValidationError,
     return503OnClosing: true,
+    // Boot may wait DEPENDENCY_WAIT_SECONDS for MySQL and again for Redis before it gives up with a clear message.
+    pluginTimeout: (settings.DEPENDENCY_WAIT_SECONDS * 2 + 10) * 1000,
     forceCloseConnections: 'idle'
   }).withTypeProvider<TypeBoxTypeProvider>()
   // JSON only: a text/plain body must get 415, not reach validation as a string.
@@ -63,6 +66,7 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
   await app.register(usersRepository)
   await app.register(sessions)
   await app.register(auth)
+  await app.register(rateLimits)
   await app.register(accounts)
 
   await app.register(root)

@@ -21,7 +21,8 @@ export const EnvSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' }
   ),
-  TRUST_PROXY: Type.String({ default: 'false' })
+  TRUST_PROXY: Type.String({ default: 'false' }),
+  DEPENDENCY_WAIT_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 20 })
 })
 
 export type Config = Static<typeof EnvSchema>

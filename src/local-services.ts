@@ -144,7 +144,10 @@ export async function startMariaDb ({ dataDir, port, database = 'sesame' }: Mari
   const dbDir = join(dataDir, 'db')
   const logFile = join(dataDir, 'mariadb.log')
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : []
-  const common = ['--no-defaults', `--datadir=${dbDir}`, '--innodb-log-file-size=8M', ...asRoot]
+  const tmpDir = join(dataDir, 'tmp')
+  await mkdir(tmpDir, { recursive: true })
+  // A private tmpdir: servers started side by side must not share temporary table files in /tmp.
+  const common = ['--no-defaults', `--datadir=${dbDir}`, `--tmpdir=${tmpDir}`, '--innodb-log-file-size=8M', ...asRoot]
   if (!existsSync(join(dbDir, 'mysql'))) {
     const result = spawnSync(installDb, [...common, '--auth-root-authentication-method=normal', '--skip-test-db'], { encoding: 'utf8' })
     if (result.status !== 0) throw new Error(`${installDb} failed: ${result.stderr}${result.stdout}`)

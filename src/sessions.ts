@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Cluster, Redis, Result } from 'ioredis'
 import * as scripts from './session-scripts.js'
+import { defineScript } from './redis-scripts.js'
 
 type ScriptArg = string | number
 
@@ -71,9 +72,7 @@ export const userKeys = (userId: number) => {
 export function createSessionStore (redis: Redis | Cluster, settings: SessionSettings) {
   const ttlMs = settings.ttlSeconds * 1000
   const slideAfterMs = settings.sliding ? SLIDE_AFTER_MS : 0
-  const define = (name: string, numberOfKeys: number, lua: string) => {
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua })
-  }
+  const define = (name: string, numberOfKeys: number, lua: string) => defineScript(redis, name, numberOfKeys, lua)
   define('sesameCreateSession', 3, scripts.CREATE_SESSION)
   define('sesameResolveSession', 3, scripts.RESOLVE_SESSION)
   define('sesameRevokeSession', 2, scripts.REVOKE_SESSION)

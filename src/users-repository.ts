@@ -19,6 +19,10 @@ interface UserRow extends RowDataPacket {
 
 export class PhoneTakenError extends Error {}
 
+// A query that has not answered in this long fails (503) rather than holding the request.
+const QUERY_TIMEOUT_MS = 1500
+const sql = (text: string) => ({ sql: text, timeout: QUERY_TIMEOUT_MS })
+
 const COLUMNS = 'id, phone_number, password_hash, nickname, register_time'
 
 const toRecord = (row: UserRow): UserRecord => ({
@@ -33,7 +37,7 @@ const isDuplicateKey = (err: unknown) => (err as { code?: string } | null)?.code
 
 export function createUsersRepository (db: MySQLPromisePool) {
   const findOne = async (where: string, value: string | number) => {
-    const [rows] = await db.execute<UserRow[]>(`SELECT ${COLUMNS} FROM user WHERE ${where} = ? LIMIT 1`, [value])
+    const [rows] = await db.execute<UserRow[]>(sql(`SELECT ${COLUMNS} FROM user WHERE ${where} = ? LIMIT 1`), [value])
     return rows[0] === undefined ? null : toRecord(rows[0])
   }
 
@@ -46,7 +50,7 @@ export function createUsersRepository (db: MySQLPromisePool) {
       registerTime.setMilliseconds(0)
       try {
         const [result] = await db.execute<ResultSetHeader>(
-          'INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)',
+          sql('INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)'),
           [user.phoneNumber, user.passwordHash, user.nickname, registerTime, registerTime]
         )
         return { ...user, id: Number(result.insertId), registerTime }
@@ -57,14 +61,14 @@ export function createUsersRepository (db: MySQLPromisePool) {
     },
 
     async updateNickname (id: number, nickname: string | null) {
-      await db.execute('UPDATE user SET nickname = ? WHERE id = ?', [nickname, id])
+      await db.execute(sql('UPDATE user SET nickname = ? WHERE id = ?'), [nickname, id])
     },
 
     async updatePasswordHash (id: number, passwordHash: string, changed: boolean) {
-      const sql = changed
+      const statement = changed
         ? 'UPDATE user SET password_hash = ?, password_changed_at = ? WHERE id = ?'
         : 'UPDATE user SET password_hash = ? WHERE id = ?'
-      await db.execute(sql, changed ? [passwordHash, new Date(), id] : [passwordHash, id])
+      await db.execute(sql(statement), changed ? [passwordHash, new Date(), id] : [passwordHash, id])
     }
   }
 }

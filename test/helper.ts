@@ -24,15 +24,23 @@ export function testServices (): Promise<TestServices> {
   services ??= (async () => {
     ensureServerBinaries()
     const dataDir = await mkdtemp(join(tmpdir(), 'sesame-test-'))
-    const [mariadb, redis] = await Promise.all([
+    const started = await Promise.allSettled([
       startMariaDb({ dataDir: join(dataDir, 'mariadb') }),
       startRedis({ dataDir: join(dataDir, 'redis') })
     ])
-    tap.teardown(async () => {
-      await Promise.all([mariadb.stop(), redis.stop()])
+    const servers = started.flatMap((result) => result.status === 'fulfilled' ? [result.value] : [])
+    const stopAll = async () => {
+      await Promise.all(servers.map((server) => server.stop()))
       await rm(dataDir, { recursive: true, force: true })
-    })
-    return { mysqlUrl: mariadb.url, redisUrl: redis.url, mariadb, redis, dataDir }
+    }
+    const [mariadb, redis] = started
+    if (mariadb?.status !== 'fulfilled' || redis?.status !== 'fulfilled') {
+      await stopAll() // a half-started pair must not keep this test process alive
+      const failure = started.find((result) => result.status === 'rejected')
+      throw failure?.status === 'rejected' ? failure.reason : new Error('test servers did not start')
+    }
+    tap.teardown(stopAll)
+    return { mysqlUrl: mariadb.value.url, redisUrl: redis.value.url, mariadb: mariadb.value, redis: redis.value, dataDir }
   })()
   return services
 }
