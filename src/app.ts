@@ -6,6 +6,7 @@ import { LOG_REDACT_PATHS } from './logging.js'
 import { formatValidationError } from './validation-messages.js'
 import config from '../plugins/config.js'
 import errors from '../plugins/errors.js'
+import securityHeaders from '../plugins/security-headers.js'
 import docs from '../plugins/docs.js'
 import mysql from '../plugins/mysql.js'
 import redis from '../plugins/redis.js'
@@ -59,6 +60,7 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
 
   await app.register(config, { config: settings })
   await app.register(errors)
+  await app.register(securityHeaders)
   await app.register(docs)
   await app.register(mysql)
   await app.register(redis)

@@ -53,7 +53,7 @@ export async function build (t: Teardown, env: RawEnv = {}, options: BuildOption
   const { mysqlUrl, redisUrl } = await testServices()
   const app = await buildApp(
     { logger: false, hashParameters: FAST_HASH, ...options },
-    { MYSQL_URL: mysqlUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'silent', ...env }
+    { MYSQL_URL: mysqlUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'silent', IP_RATE_LIMIT_PER_MINUTE: '100000', ...env }
   )
   t.teardown(() => app.close())
   return app
