@@ -29,6 +29,8 @@ export const BODY_LIMIT_BYTES = 16 * 1024
 export interface BuildOptions {
   /** Fastify's logger option; by default a pino logger at LOG_LEVEL with secrets redacted. */
   logger?: FastifyServerOptions['logger']
+  /** Where the default logger writes (stdout if absent); tests capture the log here. */
+  logStream?: { write: (line: string) => void }
   /** argon2id parameters; tests lower them to check that weaker hashes get upgraded. */
   hashParameters?: HashParameters
 }
@@ -45,7 +47,7 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
   }
 
   const app = Fastify({
-    logger: options.logger ?? { level: settings.LOG_LEVEL, redact: LOG_REDACT_PATHS },
+    logger: options.logger ?? { level: settings.LOG_LEVEL, redact: LOG_REDACT_PATHS, stream: options.logStream },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(settings.TRUST_PROXY),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
