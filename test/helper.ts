@@ -6,6 +6,8 @@ import tap from 'tap'
 import { buildApp, type App, type BuildOptions } from '../src/app.js'
 import type { RawEnv } from '../src/config.js'
 import { ensureServerBinaries, startMariaDb, startRedis, type LocalServer } from '../src/local-services.js'
+import { startRedisCluster, type LocalCluster } from '../src/local-cluster.js'
+import type { Cluster, Redis } from 'ioredis'
 
 export interface Teardown { teardown (fn: () => unknown): void }
 
@@ -45,15 +47,43 @@ export function testServices (): Promise<TestServices> {
   return services
 }
 
+let cluster: Promise<LocalCluster> | undefined
+
+/**
+ * This test file's own Redis Cluster (3 masters, 1 replica each, node timeout 1 s), started once and
+ * stopped at the end. `build` uses it instead of the single Redis when SESAME_TEST_REDIS=cluster.
+ */
+export function testCluster (): Promise<LocalCluster> {
+  cluster ??= (async () => {
+    const { dataDir } = await testServices()
+    const started = await startRedisCluster({ dataDir: join(dataDir, 'redis-cluster') })
+    tap.teardown(() => started.stop())
+    return started
+  })()
+  return cluster
+}
+
+/** The Redis variables `build` passes: the single Redis, or the cluster when SESAME_TEST_REDIS=cluster. */
+export async function redisEnv (): Promise<RawEnv> {
+  if (process.env.SESAME_TEST_REDIS === 'cluster') return { REDIS_CLUSTER_NODES: (await testCluster()).nodes }
+  return { REDIS_URL: (await testServices()).redisUrl }
+}
+
+/** Every key matching `pattern`, from every master of a cluster (KEYS on a Cluster client asks one node only). */
+export async function allKeys (redis: Redis | Cluster, pattern: string): Promise<string[]> {
+  const nodes = 'nodes' in redis && typeof redis.nodes === 'function' ? redis.nodes('master') : [redis as Redis]
+  return (await Promise.all(nodes.map((node) => node.keys(pattern)))).flat()
+}
+
 /** Cheap argon2id parameters for tests that are not about hashing; the real ones are tested in passwords.test.ts. */
 export const FAST_HASH = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
 
 /** Builds the app on this file's servers; it is closed when `t` ends. */
 export async function build (t: Teardown, env: RawEnv = {}, options: BuildOptions = {}): Promise<App> {
-  const { mysqlUrl, redisUrl } = await testServices()
+  const { mysqlUrl } = await testServices()
   const app = await buildApp(
     { logger: false, hashParameters: FAST_HASH, ...options },
-    { MYSQL_URL: mysqlUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'silent', IP_RATE_LIMIT_PER_MINUTE: '100000', ...env }
+    { MYSQL_URL: mysqlUrl, ...await redisEnv(), LOG_LEVEL: 'silent', IP_RATE_LIMIT_PER_MINUTE: '100000', ...env }
   )
   t.teardown(() => app.close())
   return app

@@ -1,0 +1,35 @@
+/*
+ * The session, auth and rate-limit scenarios again, on a real Redis Cluster (3 masters with a replica
+ * each): this file switches the helper to cluster mode and runs those test files in this one process,
+ * so the scenarios are written once and the cluster is started once.
+ */
+import t from 'tap'
+
+process.env.SESAME_TEST_REDIS = 'cluster'
+const { testCluster } = await import('./helper.js')
+
+t.before(async () => {
+  const started = Date.now()
+  const cluster = await testCluster()
+  t.comment(`Redis Cluster up in ${Date.now() - started} ms: ${cluster.nodes}`)
+})
+
+await import('./routes/login.test.js')
+await import('./routes/logout.test.js')
+await import('./routes/sessions.test.js')
+await import('./routes/user.test.js')
+await import('./sessions.test.js')
+await import('./rate-limits.test.js')
+
+t.test('the app used the cluster, and no node ever answered CROSSSLOT', async (t) => {
+  const { build, loggedInUser } = await import('./helper.js')
+  const { Cluster } = await import('ioredis')
+  const cluster = await testCluster()
+  const app = await build(t)
+  t.ok(app.redis instanceof Cluster, 'app.redis is an ioredis Cluster')
+  await loggedInUser(app)
+  for (const server of cluster.servers) {
+    const errors = await cluster.cli(server.port, 'INFO', 'errorstats')
+    t.notMatch(errors, /CROSSSLOT/, `node ${server.port}: no CROSSSLOT`)
+  }
+})
