@@ -6,7 +6,7 @@ const MYSQL_CODES = new Set([
   'ER_QUERY_INTERRUPTED', 'ER_NO_SUCH_TABLE', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR'
 ])
 const REDIS_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError'])
-const REDIS_MESSAGES = /^(Command timed out|Connection is closed|Stream isn't writeable|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|MISCONF|OOM|Failed to refresh slots cache|None of startup nodes)/
+const REDIS_MESSAGES = /^(Command timed out|Connection is closed|Stream isn't writeable|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|MISCONF|OOM|Failed to refresh slots cache|None of startup nodes|Too many Cluster redirections)/
 
 export function isDependencyFailure (err: unknown): boolean {
   if (!(err instanceof Error)) return false

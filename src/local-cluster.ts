@@ -30,7 +30,7 @@ export interface LocalCluster {
   /** Ports of the current masters, and the port of the master that serves `key`. */
   masterPorts: () => Promise<number[]>
   masterOf: (key: string) => Promise<number>
-  /** Resolves when every live node reports cluster_state:ok and every master has a connected replica (if any). */
+  /** Resolves when every live node reports cluster_state:ok and every master has a replica that has synced (if any). */
   waitUntilHealthy: (ms?: number) => Promise<void>
   stop: () => Promise<void>
 }
@@ -72,7 +72,9 @@ export async function startRedisCluster (options: LocalClusterOptions): Promise<
           '--cluster-port', String(await freePort()),
           '--cluster-node-timeout', String(nodeTimeoutMs),
           // A replica takes over however long it was cut off: in tests the old master never comes back.
-          '--cluster-replica-validity-factor', '0'
+          '--cluster-replica-validity-factor', '0',
+          // Replicas sync at once rather than after the default 5 s wait for more replicas.
+          '--repl-diskless-sync-delay', '0'
         ]
       }))
     }
@@ -112,13 +114,15 @@ export async function startRedisCluster (options: LocalClusterOptions): Promise<
       let last = ''
       while (Date.now() < deadline) {
         try {
-          const infos = await Promise.all(live().map((server) => cli(server.port, 'CLUSTER', 'INFO')))
+          const infos = await Promise.all(live().map(async (server) =>
+            await cli(server.port, 'CLUSTER', 'INFO') + await cli(server.port, 'INFO', 'replication')))
           const nodes = await nodesOf()
           const masterIds = nodes.filter((node) => node.flags.includes('master') && !node.flags.includes('fail')).map((node) => node.id)
           const replicated = replicasPerMaster === 0 || masterIds.every((id) =>
             nodes.some((node) => node.masterId === id && !node.flags.includes('fail') && node.connected))
-          if (infos.every((info) => info.includes('cluster_state:ok')) && masterIds.length === masters && replicated) return
-          last = infos.find((info) => !info.includes('cluster_state:ok')) ?? 'replicas not attached yet'
+          const synced = infos.every((info) => !info.includes('role:slave') || info.includes('master_link_status:up'))
+          if (infos.every((info) => info.includes('cluster_state:ok')) && masterIds.length === masters && replicated && synced) return
+          last = infos.find((info) => !info.includes('cluster_state:ok')) ?? 'replicas not attached or not synced yet'
         } catch (err) {
           last = String(err)
         }
