@@ -12,6 +12,7 @@ export default fp(async (app) => {
   app.decorate('sessions', createSessionStore(app.redis, {
     ttlSeconds: SESSION_TTL_SECONDS,
     maxSessionsPerUser: MAX_SESSIONS_PER_USER,
-    sliding: SESSION_SLIDING
+    sliding: SESSION_SLIDING,
+    onEvent: app.metrics === null ? undefined : (event, count) => app.metrics?.sessions.inc({ event }, count)
   }))
-}, { name: 'sessions', dependencies: ['config', 'redis'] })
+}, { name: 'sessions', dependencies: ['config', 'redis', 'metrics'] })

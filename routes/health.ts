@@ -5,12 +5,14 @@ import { checkDependencies } from '../src/readiness.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
+    config: { alwaysServe: true },
     schema: { summary: 'Liveness: the process answers; no dependency is checked', tags: ['service'], response: replies({}) }
   }, async function () {
     return { code: 1 as const, message: 'ok' }
   })
 
   app.get('/ready', {
+    config: { alwaysServe: true },
     schema: {
       summary: 'Readiness: MySQL and Redis both answer within 1 s',
       tags: ['service'],

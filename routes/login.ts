@@ -1,10 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { replies } from '../src/schemas/envelope.js'
 import { LoginBody, LoginData } from '../src/schemas/accounts.js'
+import { loginResult } from '../src/metrics.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
   app.addHook('onRequest', app.limitAttemptsByIp)
+  app.addHook('onResponse', async function (request, reply) {
+    app.metrics?.logins.inc({ result: loginResult(reply.statusCode) })
+  })
   app.post('/login', {
     schema: {
       summary: 'Log in and receive a token',

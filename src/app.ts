@@ -15,6 +15,8 @@ import usersRepository from '../plugins/users-repository.js'
 import sessions from '../plugins/sessions.js'
 import auth from '../plugins/auth.js'
 import rateLimits from '../plugins/rate-limits.js'
+import metrics from '../plugins/metrics.js'
+import loadShedding from '../plugins/load-shedding.js'
 import accounts from '../plugins/accounts.js'
 import root from '../routes/root.js'
 import health from '../routes/health.js'
@@ -33,6 +35,8 @@ export interface BuildOptions {
   logStream?: { write: (line: string) => void }
   /** argon2id parameters; tests lower them to check that weaker hashes get upgraded. */
   hashParameters?: HashParameters
+  /** In a cluster worker (WORKERS > 1): metrics go to the primary over IPC instead of a port of their own. */
+  metricsViaPrimary?: boolean
 }
 
 /**
@@ -62,6 +66,8 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
 
   await app.register(config, { config: settings })
   await app.register(errors)
+  await app.register(metrics, { viaPrimary: options.metricsViaPrimary })
+  await app.register(loadShedding)
   await app.register(securityHeaders)
   await app.register(docs)
   await app.register(mysql)

@@ -22,7 +22,13 @@ export const EnvSchema = Type.Object({
     { default: 'info' }
   ),
   TRUST_PROXY: Type.String({ default: 'false' }),
-  DEPENDENCY_WAIT_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 20 })
+  DEPENDENCY_WAIT_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 20 }),
+  // Scale-out and operations (docs/DEPLOY.md)
+  WORKERS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+  METRICS_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
+  MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0 })
 })
 
 export type Config = Static<typeof EnvSchema>

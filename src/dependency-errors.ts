@@ -16,3 +16,12 @@ export function isDependencyFailure (err: unknown): boolean {
   if (REDIS_NAMES.has(err.name) || REDIS_MESSAGES.test(err.message)) return true
   return err.cause !== undefined && err.cause !== err && isDependencyFailure(err.cause)
 }
+
+/** Which dependency an error came from, for metrics: Redis (including its error replies), MySQL, or neither. */
+export function dependencyOf (err: unknown): 'redis' | 'mysql' | null {
+  if (!(err instanceof Error)) return null
+  if (REDIS_NAMES.has(err.name) || REDIS_MESSAGES.test(err.message) || err.name === 'ReplyError') return 'redis'
+  const { sqlState } = err as Error & { sqlState?: unknown }
+  if (typeof sqlState === 'string' || isDependencyFailure(err)) return 'mysql'
+  return err.cause !== undefined && err.cause !== err ? dependencyOf(err.cause) : null
+}

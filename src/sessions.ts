@@ -21,6 +21,8 @@ export interface SessionSettings {
   ttlSeconds: number
   maxSessionsPerUser: number
   sliding: boolean
+  /** Told of every session started and ended here (for metrics); sessions that simply expire are not reported. */
+  onEvent?: (event: 'created' | 'revoked', count: number) => void
 }
 
 /** The user a token resolves to, as cached in Redis. */
@@ -72,6 +74,7 @@ export const userKeys = (userId: number) => {
 export function createSessionStore (redis: Redis | Cluster, settings: SessionSettings) {
   const ttlMs = settings.ttlSeconds * 1000
   const slideAfterMs = settings.sliding ? SLIDE_AFTER_MS : 0
+  const report = (event: 'created' | 'revoked', count: number) => { if (count > 0) settings.onEvent?.(event, count) }
   const define = (name: string, numberOfKeys: number, lua: string) => defineScript(redis, name, numberOfKeys, lua)
   define('sesameCreateSession', 3, scripts.CREATE_SESSION)
   define('sesameResolveSession', 3, scripts.RESOLVE_SESSION)
@@ -96,6 +99,8 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
         keys.sessionPrefix, digest, sessionId, Date.now(), ttlMs, settings.maxSessionsPerUser,
         userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime
       )
+      report('created', 1)
+      report('revoked', revoked)
       return { token, sessionId, expiresIn: settings.ttlSeconds, revoked }
     },
 
@@ -115,18 +120,24 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
 
     async revoke (userId: number, tokenDigest: string) {
       const keys = userKeys(userId)
-      return await redis.sesameRevokeSession(keys.user, keys.index, keys.sessionPrefix, tokenDigest) === 1
+      const ended = await redis.sesameRevokeSession(keys.user, keys.index, keys.sessionPrefix, tokenDigest)
+      report('revoked', ended)
+      return ended === 1
     },
 
     async revokeById (userId: number, sessionId: string) {
       const keys = userKeys(userId)
-      return await redis.sesameRevokeSessionById(keys.user, keys.index, keys.sessionPrefix, sessionId) === 1
+      const ended = await redis.sesameRevokeSessionById(keys.user, keys.index, keys.sessionPrefix, sessionId)
+      report('revoked', ended)
+      return ended === 1
     },
 
     /** Ends every session of the user except the one with `keepDigest`, if given. Returns how many ended. */
     async revokeAll (userId: number, keepDigest = '') {
       const keys = userKeys(userId)
-      return await redis.sesameRevokeAllSessions(keys.user, keys.index, keys.sessionPrefix, keepDigest)
+      const ended = await redis.sesameRevokeAllSessions(keys.user, keys.index, keys.sessionPrefix, keepDigest)
+      report('revoked', ended)
+      return ended
     },
 
     async list (userId: number): Promise<SessionInfo[]> {

@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http'
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+
+/**
+ * Sesame's Prometheus metrics, in a registry of their own (not prom-client's global one) so that
+ * several apps in one process, as in the tests, keep separate counts.
+ */
+export function createMetrics () {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry }) // process and Node.js metrics, event-loop delay (nodejs_eventloop_lag_*) included
+  const metrics = {
+    registry,
+    requests: new Counter({
+      name: 'sesame_http_requests_total',
+      help: 'HTTP requests by method, route and status code',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      registers: [registry]
+    }),
+    requestDuration: new Histogram({
+      name: 'sesame_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route and status code',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry]
+    }),
+    logins: new Counter({
+      name: 'sesame_logins_total',
+      help: 'Login attempts by result: success, failure (wrong credentials), rate_limited, error',
+      labelNames: ['result'] as const,
+      registers: [registry]
+    }),
+    sessions: new Counter({
+      name: 'sesame_sessions_total',
+      help: 'Sessions created and revoked (logout, eviction beyond MAX_SESSIONS_PER_USER, password change)',
+      labelNames: ['event'] as const,
+      registers: [registry]
+    }),
+    dependencyErrors: new Counter({
+      name: 'sesame_dependency_errors_total',
+      help: 'Redis and MySQL errors: failed requests, and Redis connection errors',
+      labelNames: ['dependency', 'source'] as const,
+      registers: [registry]
+    })
+  }
+  // Zeros from the start, so that rate() and alerts see every series before the first event.
+  for (const result of ['success', 'failure', 'rate_limited', 'error']) metrics.logins.inc({ result }, 0)
+  for (const event of ['created', 'revoked']) metrics.sessions.inc({ event }, 0)
+  for (const dependency of ['redis', 'mysql']) metrics.dependencyErrors.inc({ dependency, source: 'request' }, 0)
+  return metrics
+}
+
+export type Metrics = ReturnType<typeof createMetrics>
+
+/** The login result that a /login reply's status stands for. */
+export const loginResult = (statusCode: number) =>
+  statusCode === 200 ? 'success' : statusCode === 401 ? 'failure' : statusCode === 429 ? 'rate_limited' : 'error'
+
+/** A bare HTTP server that answers GET /metrics with `read()` in the Prometheus text format, and 404 otherwise. */
+export async function startMetricsServer (host: string, port: number, read: () => Promise<string>, contentType: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: scrape /metrics\n')
+      return
+    }
+    read().then(
+      (text) => response.writeHead(200, { 'content-type': contentType }).end(text),
+      (err: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(err)}\n`)
+    )
+  })
+  await new Promise<void>((resolve, reject) => server.listen(port, host, resolve).once('error', reject))
+  return server
+}
