@@ -51,3 +51,11 @@ t.test('TRUST_PROXY: booleans, hop counts and address lists', async (t) => {
     t.equal(hops('10.0.0.1', 1), false)
   }
 })
+
+t.test('scale-out settings: defaults and bad values', async (t) => {
+  t.match(loadConfig({}), { WORKERS: 1, METRICS_PORT: 0, MAX_EVENT_LOOP_DELAY_MS: 1000, MAX_HEAP_USED_BYTES: 0 })
+  t.match(loadConfig({ WORKERS: '2', METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }), { WORKERS: 2, METRICS_PORT: 9464, METRICS_HOST: '0.0.0.0' })
+  for (const [name, value] of [['WORKERS', '0'], ['WORKERS', 'two'], ['METRICS_PORT', '70000'], ['MAX_EVENT_LOOP_DELAY_MS', '-1'], ['MAX_HEAP_USED_BYTES', '1.5']]) {
+    t.throws(() => loadConfig({ [name ?? '']: value }), new RegExp(name ?? ''), `${name}=${value}`)
+  }
+})
