@@ -10,6 +10,7 @@ declare module 'fastify' {
 }
 
 const RETRY_AFTER_SECONDS = 5
+const SAMPLE_INTERVAL_MS = 500
 
 /**
  * Load shedding (@fastify/under-pressure): while the event loop lags more than MAX_EVENT_LOOP_DELAY_MS
@@ -20,12 +21,18 @@ const RETRY_AFTER_SECONDS = 5
 export default fp(async (app) => {
   const { MAX_EVENT_LOOP_DELAY_MS, MAX_HEAP_USED_BYTES } = app.config
   if (MAX_EVENT_LOOP_DELAY_MS === 0 && MAX_HEAP_USED_BYTES === 0) return
+  // Boot blocks the loop (schemas compile, modules load), and a sample without a single tick reads as
+  // an infinite delay: ignore the readings until two samples after the app is ready.
+  const state = { armed: false }
+  app.addHook('onReady', async () => {
+    setTimeout(() => { state.armed = true }, 2 * SAMPLE_INTERVAL_MS).unref()
+  })
   await app.register(fastifyUnderPressure, {
     maxEventLoopDelay: MAX_EVENT_LOOP_DELAY_MS,
     maxHeapUsedBytes: MAX_HEAP_USED_BYTES,
-    sampleInterval: 500,
+    sampleInterval: SAMPLE_INTERVAL_MS,
     pressureHandler: async (request, _reply, type) => {
-      if (request.routeOptions.config.alwaysServe === true) return
+      if (!state.armed || request.routeOptions.config.alwaysServe === true) return
       request.log.warn({ pressure: type }, 'shedding load')
       throw new AppError(503, 'service_unavailable', 'the server is overloaded, please retry', {
         headers: { 'retry-after': String(RETRY_AFTER_SECONDS) }

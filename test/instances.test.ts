@@ -15,7 +15,10 @@ for (const mode of ['single Redis', 'Redis Cluster'] as const) {
     const redis: Record<string, string> = mode === 'single Redis' ? { REDIS_URL: redisUrl } : { REDIS_CLUSTER_NODES: (await testCluster()).nodes }
     const env = { MYSQL_URL: mysqlUrl, ...redis, MAX_SESSIONS_PER_USER: '1', LOGIN_MAX_FAILURES: '3', IP_RATE_LIMIT_PER_MINUTE: String(IP_LIMIT) }
     const servers = [spawnServer(env), spawnServer(env)]
-    t.teardown(() => Promise.all(servers.map((server) => server.stop())))
+    t.teardown(async () => {
+      await Promise.all(servers.map((server) => server.stop()))
+      if (!t.passing()) for (const server of servers) t.comment(server.output().slice(-4000))
+    })
     const [a = '', b = ''] = await Promise.all(servers.map(listeningUrl))
     t.not(a, b, `two ports: ${a} and ${b}`)
 
