@@ -14,6 +14,7 @@ import usersRepository from '../plugins/users-repository.js'
 import sessions from '../plugins/sessions.js'
 import auth from '../plugins/auth.js'
 import accounts from '../plugins/accounts.js'
+import smsCodes from '../plugins/sms-codes.js'
 import root from '../routes/root.js'
 import health from '../routes/health.js'
 import register from '../routes/register.js'
@@ -21,6 +22,8 @@ import login from '../routes/login.js'
 import user from '../routes/user.js'
 import logout from '../routes/logout.js'
 import sessionRoutes from '../routes/sessions.js'
+import smsCode from '../routes/sms-code.js'
+import passwordReset from '../routes/password-reset.js'
 
 export const BODY_LIMIT_BYTES = 16 * 1024
 
@@ -62,6 +65,7 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
   await app.register(sessions)
   await app.register(auth)
   await app.register(accounts)
+  await app.register(smsCodes)
 
   await app.register(root)
   await app.register(health)
@@ -70,6 +74,8 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
   await app.register(user)
   await app.register(logout)
   await app.register(sessionRoutes)
+  await app.register(smsCode)
+  await app.register(passwordReset)
   return app
 }
 
