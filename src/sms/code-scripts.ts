@@ -6,7 +6,7 @@
 
 /**
  * KEYS: cooldown, sent. ARGV: now (ms), cooldownMs, windowMs, maxPerWindow, id.
- * Takes a send slot: returns {1, cooldownMs}, or {0, ms to wait} when a limit says no.
+ * Takes a send slot: returns {1, ms until the next one may be taken}, or {0, ms to wait} when a limit says no.
  */
 export const RESERVE_SEND = `
 local now, cooldown, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -20,6 +20,10 @@ end
 redis.call('SET', KEYS[1], ARGV[5], 'PX', cooldown)
 redis.call('ZADD', KEYS[2], now, ARGV[5])
 redis.call('PEXPIRE', KEYS[2], window)
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  return {1, math.max(cooldown, tonumber(oldest[2]) + window - now)}
+end
 return {1, cooldown}
 `
 

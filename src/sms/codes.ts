@@ -78,7 +78,8 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
         keys.cooldown, keys.sent, Date.now(), CODE_COOLDOWN_SECONDS * 1000, DAY_MS, CODES_PER_DAY, slot
       )
       if (allowed !== 1) throw rateLimited(waitMs / 1000)
-      if (!deliver) return { retryAfter: CODE_COOLDOWN_SECONDS }
+      const retryAfter = Math.ceil(waitMs / 1000)
+      if (!deliver) return { retryAfter }
 
       const code = newCode()
       try {
@@ -91,7 +92,7 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
       }
       const digest = digestOf(phoneNumber, purpose, code).toString('base64url')
       await redis.sesameSmsStoreCode(keys.code(purpose), digest, settings.ttlSeconds * 1000)
-      return { retryAfter: CODE_COOLDOWN_SECONDS }
+      return { retryAfter }
     },
 
     /**

@@ -66,10 +66,15 @@ t.test('one code per number per 60 s, whatever the purpose: 429 with Retry-After
 t.test('at most 10 codes a day per number: the 11th is 429 until the first is a day old', async (t) => {
   const { app, gateway } = await buildWithGateway(t)
   const phone = newPhone()
+  const retryAfters = []
   for (let i = 0; i < 10; i++) {
     await skipCooldown(app, phone)
-    t.equal((await askForCode(app, phone, i % 2 === 0 ? 'register' : 'reset_password')).statusCode, 200, `code ${i + 1}`)
+    const res = await askForCode(app, phone, i % 2 === 0 ? 'register' : 'reset_password')
+    t.equal(res.statusCode, 200, `code ${i + 1}`)
+    retryAfters.push(res.json().retry_after)
   }
+  t.same(retryAfters.slice(0, 9), Array(9).fill(60))
+  t.ok(retryAfters[9] > 86_300 && retryAfters[9] <= 86_400, `after the 10th code, retry_after is ${retryAfters[9]}`)
   await skipCooldown(app, phone)
   const res = await askForCode(app, phone, 'register')
   t.equal(res.statusCode, 429)
