@@ -124,3 +124,12 @@ t.test('bad input is a 400 in the envelope', async (t) => {
     t.match(res.json(), { code: 0, error: 'validation_failed' })
   }
 })
+
+t.test('the new routes are in the OpenAPI document', async (t) => {
+  const { app } = await buildWithGateway(t)
+  const res = await app.inject({ method: 'GET', url: '/docs/json' })
+  t.equal(res.statusCode, 200)
+  const paths = res.json().paths
+  t.ok(paths['/sms/code']?.post, 'POST /sms/code')
+  t.ok(paths['/password/reset']?.post, 'POST /password/reset')
+})
