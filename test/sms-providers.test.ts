@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -72,9 +74,14 @@ t.test('webhook: each attempt times out after SMS_WEBHOOK_TIMEOUT_MS', async (t)
   const res = await askForCode(app, newPhone(), 'reset_password')
   t.equal(res.statusCode, 200, 'an unknown number sends nothing, so nothing can fail')
   const { phone: member } = await registerUser(app)
+  // Garbage collection while the attempts hang: a timeout signal must not be collected before it fires.
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  const collecting = setInterval(gc, 20)
   const started = Date.now()
   const failed = await askForCode(app, member, 'reset_password')
   const elapsed = Date.now() - started
+  clearInterval(collecting)
   t.equal(failed.statusCode, 503)
   t.equal(gateway.requests.length, 3)
   // 3 attempts of 200 ms and 750 ms of backoff, against 9 s with the default timeout.

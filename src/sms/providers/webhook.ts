@@ -22,16 +22,18 @@ export const webhook: SmsProviderDefinition = {
     const timeoutMs = config.SMS_WEBHOOK_TIMEOUT_MS
     return {
       async send ({ phoneNumber, text }) {
-        const deadline = AbortSignal.timeout(WEBHOOK_DEADLINE_MS)
+        const deadline = Date.now() + WEBHOOK_DEADLINE_MS
         const body = JSON.stringify({ phone_number: phoneNumber, text })
         let failure = 'no attempt made'
-        for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS && !deadline.aborted; attempt++) {
+        for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS && Date.now() < deadline; attempt++) {
           try {
             const res = await fetch(url, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               body,
-              signal: AbortSignal.any([deadline, AbortSignal.timeout(timeoutMs)])
+              // One plain timeout signal per attempt: combined with AbortSignal.any, Node 20 may collect
+              // the timeout signal before it fires, and the attempt would hang until the deadline.
+              signal: AbortSignal.timeout(Math.min(timeoutMs, deadline - Date.now()))
             })
             await res.body?.cancel()
             if (res.ok) return
@@ -41,8 +43,8 @@ export const webhook: SmsProviderDefinition = {
             failure = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
           }
           logger.warn({ attempt, failure }, 'SMS webhook attempt failed')
-          const backoff = BACKOFF_MS[attempt - 1]
-          if (backoff !== undefined && attempt < WEBHOOK_ATTEMPTS) await sleep(backoff, undefined, { signal: deadline }).catch(() => {})
+          const backoff = BACKOFF_MS[attempt - 1] ?? 0
+          if (attempt < WEBHOOK_ATTEMPTS && Date.now() + backoff < deadline) await sleep(backoff)
         }
         throw new SmsDeliveryError(`SMS webhook failed: ${failure}`)
       }
