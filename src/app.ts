@@ -16,6 +16,7 @@ import sessions from '../plugins/sessions.js'
 import auth from '../plugins/auth.js'
 import rateLimits from '../plugins/rate-limits.js'
 import accounts from '../plugins/accounts.js'
+import smsCodes from '../plugins/sms-codes.js'
 import root from '../routes/root.js'
 import health from '../routes/health.js'
 import register from '../routes/register.js'
@@ -23,6 +24,8 @@ import login from '../routes/login.js'
 import user from '../routes/user.js'
 import logout from '../routes/logout.js'
 import sessionRoutes from '../routes/sessions.js'
+import smsCode from '../routes/sms-code.js'
+import passwordReset from '../routes/password-reset.js'
 
 export const BODY_LIMIT_BYTES = 16 * 1024
 
@@ -72,6 +75,7 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
   await app.register(auth)
   await app.register(rateLimits)
   await app.register(accounts)
+  await app.register(smsCodes)
 
   await app.register(root)
   await app.register(health)
@@ -80,6 +84,8 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
   await app.register(user)
   await app.register(logout)
   await app.register(sessionRoutes)
+  await app.register(smsCode)
+  await app.register(passwordReset)
   return app
 }
 
