@@ -6,6 +6,7 @@ import { rateLimited, serviceUnavailable, smsCodeInvalid } from '../errors.js'
 import type { SmsPurpose as SmsPurposeSchema } from '../schemas/sms.js'
 import { SmsDeliveryError, type SmsProvider } from './provider.js'
 import * as scripts from './code-scripts.js'
+import { defineScript } from '../redis-scripts.js'
 
 type ScriptArg = string | number
 
@@ -55,9 +56,7 @@ export interface CheckedCode {
 }
 
 export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, settings: { ttlSeconds: number }, log: FastifyBaseLogger) {
-  const define = (name: string, numberOfKeys: number, lua: string) => {
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua })
-  }
+  const define = (name: string, numberOfKeys: number, lua: string) => defineScript(redis, name, numberOfKeys, lua)
   define('sesameSmsReserveSend', 2, scripts.RESERVE_SEND)
   define('sesameSmsReleaseSend', 2, scripts.RELEASE_SEND)
   define('sesameSmsStoreCode', 1, scripts.STORE_CODE)
