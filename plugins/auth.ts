@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { tokenInvalid, tokenRequired } from '../src/errors.js'
 import type { SessionUser } from '../src/sessions.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    authenticate: preHandlerAsyncHookHandler
+    authenticate: onRequestAsyncHookHandler
   }
   interface FastifyRequest {
     // Set by `authenticate` on routes that need a token; null elsewhere.
@@ -30,8 +30,10 @@ export function currentUser (request: FastifyRequest): SessionUser {
 }
 
 /**
- * `app.authenticate`: a preHandler that resolves the token to its user in one Redis round trip and
- * sets `request.user`. Route plugins that need a token add it with `app.addHook('preHandler', app.authenticate)`.
+ * `app.authenticate`: the auth hook. It resolves the token to its user in one Redis round trip and sets
+ * `request.user`. Route plugins that need a token add it with `app.addHook('onRequest', app.authenticate)`:
+ * it runs before the body is parsed or validated, so a request without a valid token always gets 401
+ * (never a 400 about a body it had no right to send), and garbage from strangers costs no parsing.
  */
 export default fp(async (app) => {
   app.decorateRequest('user', null)
