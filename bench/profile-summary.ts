@@ -9,7 +9,7 @@ import { join } from 'node:path'
 interface ProfileNode {
   id: number
   callFrame: { functionName: string, url: string, lineNumber: number }
-  hitCount?: number
+  children?: number[]
 }
 interface Profile { nodes: ProfileNode[], samples: number[] }
 
@@ -30,6 +30,15 @@ function ownerOf (url: string, name: string): string {
   return /\/dist\/([^/]+)\//.exec(url)?.[1] ?? 'other'
 }
 
+const frameName = (node: ProfileNode | undefined) => {
+  const { functionName, url, lineNumber } = node?.callFrame ?? { functionName: '?', url: '', lineNumber: 0 }
+  const where = url === '' ? '' : ` ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+  return (functionName === '' ? '(anonymous)' : functionName) + where
+}
+
+/** Sesame's own code: what it costs including everything it calls. */
+const isOwnCode = (url: string) => url.startsWith('file://') && /\/dist\/(src|plugins|routes)\//.test(url)
+
 const percent = (part: number, whole: number) => `${(100 * part / whole).toFixed(1).padStart(5)} %`
 
 function printTop (title: string, totals: Map<string, number>, samples: number, top: number) {
@@ -44,20 +53,28 @@ async function main () {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const hits = new Map<number, number>()
   for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1)
+  const parentOf = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id)
   const byFunction = new Map<string, number>()
   const byOwner = new Map<string, number>()
+  const inclusive = new Map<string, number>()
+  const add = (map: Map<string, number>, key: string, count: number) => map.set(key, (map.get(key) ?? 0) + count)
   for (const [id, count] of hits) {
-    const { functionName, url, lineNumber } = byId.get(id)?.callFrame ?? { functionName: '?', url: '', lineNumber: 0 }
-    const name = functionName === '' ? '(anonymous)' : functionName
-    const where = url === '' ? '' : ` ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
-    byFunction.set(name + where, (byFunction.get(name + where) ?? 0) + count)
-    const owner = ownerOf(url, name)
-    byOwner.set(owner, (byOwner.get(owner) ?? 0) + count)
+    const node = byId.get(id)
+    add(byFunction, frameName(node), count)
+    add(byOwner, ownerOf(node?.callFrame.url ?? '', node?.callFrame.functionName ?? ''), count)
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)
+      if (frame !== undefined && isOwnCode(frame.callFrame.url)) seen.add(frameName(frame))
+    }
+    for (const name of seen) add(inclusive, name, count)
   }
   const samples = profile.samples.length
   console.log(`${file}: ${samples} samples`)
   printTop('self time by function', byFunction, samples, Number(topArg))
   printTop('self time by package', byOwner, samples, Number(topArg))
+  printTop('Sesame\'s own functions, including what they call', inclusive, samples, Number(topArg))
 }
 
 await main()

@@ -10,6 +10,8 @@ export interface Row {
   non2xx: number
   /** Server RSS in MB right after the scenario. */
   rssMb: number
+  /** Server CPU time per response, in µs: unlike req/s, barely moved by other load on the machine. */
+  cpuUsPerRequest: number
 }
 
 export interface Round {
@@ -20,7 +22,7 @@ export interface Round {
 
 export interface Target { name: string, value: string, pass: boolean }
 
-export const toRow = (scenario: string, result: autocannon.Result, rssMb: number): Row => ({
+export const toRow = (scenario: string, result: autocannon.Result, rssMb: number, cpuSeconds: number): Row => ({
   scenario,
   connections: result.connections,
   requestsPerSecond: result.requests.average,
@@ -28,7 +30,8 @@ export const toRow = (scenario: string, result: autocannon.Result, rssMb: number
   p99: result.latency.p99,
   errors: result.errors,
   non2xx: result.non2xx,
-  rssMb
+  rssMb,
+  cpuUsPerRequest: 1e6 * cpuSeconds / Math.max(1, result.requests.total)
 })
 
 const COLUMNS: Array<[string, (row: Row) => string]> = [
@@ -39,7 +42,8 @@ const COLUMNS: Array<[string, (row: Row) => string]> = [
   ['p99 ms', (row) => String(row.p99)],
   ['errors', (row) => String(row.errors)],
   ['non-2xx', (row) => String(row.non2xx)],
-  ['RSS MB', (row) => row.rssMb.toFixed(0)]
+  ['RSS MB', (row) => row.rssMb.toFixed(0)],
+  ['CPU µs/req', (row) => Number.isNaN(row.cpuUsPerRequest) ? '-' : row.cpuUsPerRequest.toFixed(0)]
 ]
 
 /** A Markdown table, readable in a terminal and pasteable into bench/README.md. */

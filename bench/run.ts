@@ -61,17 +61,20 @@ const load = (url: string, requests: autocannon.Request[], duration: number, ext
   autocannon({ url, connections: settings.connections, duration, requests, ...extra })
 
 async function runStep (stack: Stack, step: Step, fixtures: Fixtures): Promise<Row[]> {
+  if (step !== 'health-during-login' && settings.warmup > 0) await load(stack.url, SCENARIOS[step](fixtures), settings.warmup)
+  const cpuBefore = await stack.serverCpuSeconds()
   if (step === 'health-during-login') {
     const [logins, probe] = await Promise.all([
       load(stack.url, SCENARIOS.login(fixtures), settings.duration),
       load(stack.url, SCENARIOS.health(fixtures), settings.duration, PROBE)
     ])
+    const cpu = await stack.serverCpuSeconds() - cpuBefore
     const rss = await stack.serverRssMb()
-    return [toRow('login, beside the probe', logins, rss), toRow('health during login', probe, rss)]
+    // The probe's own CPU is counted in the logins' (it is about 1 % of it).
+    return [toRow('login, beside the probe', logins, rss, cpu), toRow('health during login', probe, rss, Number.NaN)]
   }
-  if (settings.warmup > 0) await load(stack.url, SCENARIOS[step](fixtures), settings.warmup)
   const result = await load(stack.url, SCENARIOS[step](fixtures), settings.duration)
-  return [toRow(step, result, await stack.serverRssMb())]
+  return [toRow(step, result, await stack.serverRssMb(), await stack.serverCpuSeconds() - cpuBefore)]
 }
 
 async function checkToken (url: string, token: string) {

@@ -16,6 +16,8 @@ export interface Stack {
   redisUrl: string
   /** Resident set size of the server process, in MB. */
   serverRssMb: () => Promise<number>
+  /** CPU time the server process has used so far (user + system), in seconds; NaN without /proc. */
+  serverCpuSeconds: () => Promise<number>
   stop: () => Promise<void>
 }
 
@@ -26,6 +28,17 @@ async function rssMb (pid: number): Promise<number> {
     if (kb !== undefined) return Number(kb) / 1024
   } catch {} // no /proc (macOS): ask ps
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024
+}
+
+/** utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux). */
+async function cpuSeconds (pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return Number.NaN
+  }
 }
 
 async function waitForReady (url: string, exited: () => boolean) {
@@ -88,6 +101,7 @@ export async function startStack (nodeArgs: string[] = []): Promise<Stack> {
     mysqlUrl: mariadb.url,
     redisUrl: redis.url,
     serverRssMb: () => rssMb(server.pid ?? 0),
+    serverCpuSeconds: () => cpuSeconds(server.pid ?? 0),
     stop
   }
 }
