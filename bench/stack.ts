@@ -18,6 +18,8 @@ export interface Stack {
   serverRssMb: () => Promise<number>
   /** CPU time the server process has used so far (user + system), in seconds; NaN without /proc. */
   serverCpuSeconds: () => Promise<number>
+  /** Waits until the server is idle: requests a finished run left queued (logins) are done. */
+  settle: () => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -96,12 +98,24 @@ export async function startStack (nodeArgs: string[] = []): Promise<Stack> {
     await stop()
     throw err
   }
+  const serverCpuSeconds = () => cpuSeconds(server.pid ?? 0)
+  const settle = async () => {
+    const deadline = Date.now() + 60_000
+    while (Date.now() < deadline) {
+      const before = await serverCpuSeconds()
+      await sleep(300)
+      const busy = (await serverCpuSeconds() - before) / 0.3
+      if (!(busy > 0.1)) return // under 10 % of a core (or no /proc to tell)
+    }
+    console.error('the server is still busy after 60 s; measuring anyway')
+  }
   return {
     url,
     mysqlUrl: mariadb.url,
     redisUrl: redis.url,
     serverRssMb: () => rssMb(server.pid ?? 0),
-    serverCpuSeconds: () => cpuSeconds(server.pid ?? 0),
+    serverCpuSeconds,
+    settle,
     stop
   }
 }
