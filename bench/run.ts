@@ -91,14 +91,13 @@ async function main () {
   try {
     const users = await seedUsers(stack.mysqlUrl, USERS)
     for (let round = 1; round <= settings.rounds; round++) {
-      // Logins end the seeded sessions (MAX_SESSIONS_PER_USER=1), so every round starts with fresh ones.
-      await stack.settle()
-      const tokens = await seedSessions(stack.redisUrl, users)
-      await checkToken(stack.url, tokens[0] ?? '')
       const rows: Row[] = []
       for (const step of steps) {
         console.error(`round ${round}: ${step}…`)
         await stack.settle() // logins still queued from the previous step would end the seeded sessions
+        // Logins end older sessions (MAX_SESSIONS_PER_USER=1), so GET /user gets fresh ones each time.
+        const tokens = step === 'user' ? await seedSessions(stack.redisUrl, users) : []
+        if (step === 'user') await checkToken(stack.url, tokens[0] ?? '')
         rows.push(...await runStep(stack, step, { users, tokens }))
       }
       const rssMb = await stack.serverRssMb()
