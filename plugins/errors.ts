@@ -1,7 +1,18 @@
 import fp from 'fastify-plugin'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { toFailure } from '../src/failures.js'
 import { AppError } from '../src/errors.js'
 import { createRouteIndex } from '../src/route-index.js'
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised before routing (a malformed percent-encoding in the
+ * URL, an over-long path parameter) bypass the error handler, so they get the envelope here.
+ */
+export function replyFrameworkError (err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const { statusCode, body, headers } = toFailure(err)
+  request.log.info({ error: body.error, statusCode }, body.message)
+  void reply.code(statusCode).headers(headers).send(body)
+}
 
 /**
  * The one error handler: every error becomes the `{code, error, message}` envelope. Unknown paths
