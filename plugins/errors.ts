@@ -31,7 +31,8 @@ export default fp(async (app) => {
 
   app.setNotFoundHandler(async function (request) {
     const allowed = routes.methodsFor(request.url)
-    if (allowed.length === 0) throw new AppError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`)
+    // `/login/` matches the index's pattern for /login, but Fastify routes it nowhere: 404, not "POST is not allowed; use POST".
+    if (allowed.length === 0 || allowed.includes(request.method)) throw new AppError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`)
     throw new AppError(405, 'method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`, {
       headers: { allow: allowed.join(', ') }
     })
