@@ -11,7 +11,7 @@ import { createRouteIndex } from '../src/route-index.js'
 export function replyFrameworkError (err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const { statusCode, body, headers } = toFailure(err)
   request.log.info({ error: body.error, statusCode }, body.message)
-  void reply.code(statusCode).headers(headers).send(body)
+  reply.code(statusCode).headers(headers).send(body)
 }
 
 /**
