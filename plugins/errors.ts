@@ -1,5 +1,8 @@
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FailureBody } from '../src/schemas/envelope.js'
 import { toFailure } from '../src/failures.js'
 import { AppError } from '../src/errors.js'
 import { createRouteIndex } from '../src/route-index.js'
@@ -12,6 +15,23 @@ export function replyFrameworkError (err: FastifyError, request: FastifyRequest,
   const { statusCode, body, headers } = toFailure(err)
   request.log.info({ error: body.error, statusCode }, body.message)
   reply.code(statusCode).headers(headers).send(body)
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses (headers over 16 KiB, a NUL in a
+ * header, a broken request line) never reaches Fastify, so the envelope is written to the socket here.
+ */
+export function writeClientError (err: Error & { code?: string }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, message] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'the request headers are too large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request did not arrive in time'] : [400, 'malformed HTTP request']
+  const body = JSON.stringify({ code: 0, error: 'validation_failed', message } satisfies FailureBody)
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy(err)
 }
 
 /**
