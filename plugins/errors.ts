@@ -14,7 +14,8 @@ import { createRouteIndex } from '../src/route-index.js'
 export function replyFrameworkError (err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const { statusCode, body, headers } = toFailure(err)
   request.log.info({ error: body.error, statusCode }, body.message)
-  reply.code(statusCode).headers(headers).send(body)
+  // helmet's onRequest hook has not run for these; the body echoes the URL, so at least forbid sniffing it as HTML.
+  reply.code(statusCode).headers({ ...headers, 'x-content-type-options': 'nosniff' }).send(body)
 }
 
 /**
