@@ -69,6 +69,7 @@ export function assertEnvelope (res: LightMyRequestResponse): Record<string, unk
   const what = `${res.statusCode} ${res.body.slice(0, 300)}`
   assert.ok(res.statusCode < 500, `no 5xx: ${what}`)
   assert.match(String(res.headers['content-type']), /^application\/json/, `JSON reply: ${what}`)
+  assert.equal(res.headers['x-content-type-options'], 'nosniff', `security headers on every reply: ${what}`)
   const body = JSON.parse(res.body) as Record<string, unknown>
   if (res.statusCode < 400) {
     assert.equal(body.code, 1, `success has code 1: ${what}`)
@@ -130,14 +131,15 @@ export class Guard {
 /** One tap assertion per property; on failure the report carries fast-check's seed, path and counterexample. */
 export async function property<T> (t: Test, name: string, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, numRuns: number) {
   const started = Date.now()
+  const runs = Math.max(1, Math.round(numRuns * FACTOR))
   try {
     await fc.assert(fc.asyncProperty(arbitrary, predicate), {
       seed: SEED,
-      numRuns: Math.max(1, Math.round(numRuns * FACTOR)),
+      numRuns: runs,
       interruptAfterTimeLimit: 30_000 * FACTOR,
       markInterruptAsFailure: false
     })
-    t.pass(`${name} (${numRuns} runs, ${Date.now() - started} ms, seed ${SEED})`)
+    t.pass(`${name} (${runs} runs, ${Date.now() - started} ms, seed ${SEED})`)
   } catch (err) {
     const { message, cause } = err as Error
     t.fail(name, { diagnostic: true, seed: SEED, failure: message.slice(0, 1500), error: cause instanceof Error ? cause.message.slice(0, 2000) : String(cause) })
