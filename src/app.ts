@@ -5,7 +5,7 @@ import type { HashParameters } from './passwords.js'
 import { LOG_REDACT_PATHS } from './logging.js'
 import { formatValidationError } from './validation-messages.js'
 import config from '../plugins/config.js'
-import errors from '../plugins/errors.js'
+import errors, { replyFrameworkError, writeClientError } from '../plugins/errors.js'
 import securityHeaders from '../plugins/security-headers.js'
 import docs from '../plugins/docs.js'
 import mysql from '../plugins/mysql.js'
@@ -55,6 +55,8 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
     trustProxy: trustProxySetting(settings.TRUST_PROXY),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: formatValidationError,
+    frameworkErrors: replyFrameworkError,
+    clientErrorHandler: writeClientError,
     return503OnClosing: true,
     // Boot may wait DEPENDENCY_WAIT_SECONDS for MySQL and again for Redis before it gives up with a clear message.
     pluginTimeout: (settings.DEPENDENCY_WAIT_SECONDS * 2 + 10) * 1000,
