@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
 import { tokenInvalid, tokenRequired } from '../src/errors.js'
 import type { SessionUser } from '../src/sessions.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    authenticate: onRequestAsyncHookHandler
+    authenticate: preValidationAsyncHookHandler
   }
   interface FastifyRequest {
     // Set by `authenticate` on routes that need a token; null elsewhere.
@@ -31,9 +31,9 @@ export function currentUser (request: FastifyRequest): SessionUser {
 
 /**
  * `app.authenticate`: the auth hook. It resolves the token to its user in one Redis round trip and sets
- * `request.user`. Route plugins that need a token add it with `app.addHook('onRequest', app.authenticate)`:
- * it runs before the body is parsed or validated, so a request without a valid token always gets 401
- * (never a 400 about a body it had no right to send), and garbage from strangers costs no parsing.
+ * `request.user`. Route plugins that need a token add it with `app.addHook('preValidation', app.authenticate)`:
+ * after the body is parsed (so a broken body is still 400/413/415) but before it is validated, so a
+ * request without a valid token gets 401, never a 400 about fields it had no right to send.
  */
 export default fp(async (app) => {
   app.decorateRequest('user', null)

@@ -38,7 +38,10 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', url: '/logout', auth: true },
   { method: 'POST', url: '/logout/all', auth: true },
   { method: 'GET', url: '/sessions', auth: true },
-  { method: 'DELETE', url: '/sessions/not-a-session', auth: true }
+  { method: 'DELETE', url: '/sessions/not-a-session', auth: true },
+  { method: 'POST', url: '/sms/code', auth: false, fields: { phone_number: '+15550000002', purpose: 'register' } },
+  // No code was ever sent for this number, so a request that gets through validation still changes nothing.
+  { method: 'POST', url: '/password/reset', auth: false, fields: { phone_number: '+15550000003', sms_code: '123456', new_password: 'another good password' } }
 ]
 
 export const BODY_ROUTES = ROUTES.filter((route) => route.fields !== undefined)
