@@ -4,6 +4,7 @@
  * runs each scenario with autocannon one after another, prints a table and writes bench/results.json.
  */
 import autocannon from 'autocannon'
+import { updateReadme } from './readme.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -122,6 +123,8 @@ async function main () {
   const results = { date: new Date().toISOString(), command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '), machine, settings, users: USERS, probe: PROBE, rounds, targets }
   await writeFile(join(PROJECT_ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n')
   console.log(`\n${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}; wrote bench/results.json`)
+  // Only a full run (every scenario) replaces the README's table.
+  if (steps.length === STEPS.length && await updateReadme(results)) console.log('updated the results in README.md')
   if (flags.profile) console.log(`CPU profile in ${profileDir}; summarize it with: node dist/bench/profile-summary.js ${profileDir}`)
   if (targets.some((target) => !target.pass)) process.exitCode = 1
 }
