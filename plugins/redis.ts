@@ -31,5 +31,14 @@ export default fp(async (app) => {
   const label = REDIS_CLUSTER_NODES ?? redactUrl(REDIS_URL ?? '')
   await waitForRedis(client, label, DEPENDENCY_WAIT_SECONDS, app.log)
   client.on('error', (err) => app.log.error({ err }, 'Redis connection error'))
-  await app.register(fastifyRedis, { client, closeClient: true })
+  await app.register(fastifyRedis, { client })
+  // QUIT when Redis answers. While it is down, QUIT fails at once (no offline queue), so drop the socket
+  // instead: a shutdown during an outage must still close cleanly and exit 0.
+  app.addHook('onClose', async () => {
+    try {
+      await client.quit()
+    } catch {
+      client.disconnect()
+    }
+  })
 }, { name: 'redis', dependencies: ['config'] })
