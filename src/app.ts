@@ -65,29 +65,35 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
   // JSON only: a text/plain body must get 415, not reach validation as a string.
   app.removeContentTypeParser('text/plain')
 
-  await app.register(config, { config: settings })
-  await app.register(errors)
-  await app.register(securityHeaders)
-  await app.register(docs)
-  await app.register(mysql)
-  await app.register(redis)
-  await app.register(passwords, { hashParameters: options.hashParameters })
-  await app.register(usersRepository)
-  await app.register(sessions)
-  await app.register(auth)
-  await app.register(rateLimits)
-  await app.register(accounts)
-  await app.register(smsCodes)
+  try {
+    await app.register(config, { config: settings })
+    await app.register(errors)
+    await app.register(securityHeaders)
+    await app.register(docs)
+    await app.register(mysql)
+    await app.register(redis)
+    await app.register(passwords, { hashParameters: options.hashParameters })
+    await app.register(usersRepository)
+    await app.register(sessions)
+    await app.register(auth)
+    await app.register(rateLimits)
+    await app.register(accounts)
+    await app.register(smsCodes)
 
-  await app.register(root)
-  await app.register(health)
-  await app.register(register)
-  await app.register(login)
-  await app.register(user)
-  await app.register(logout)
-  await app.register(sessionRoutes)
-  await app.register(smsCode)
-  await app.register(passwordReset)
+    await app.register(root)
+    await app.register(health)
+    await app.register(register)
+    await app.register(login)
+    await app.register(user)
+    await app.register(logout)
+    await app.register(sessionRoutes)
+    await app.register(smsCode)
+    await app.register(passwordReset)
+  } catch (err) {
+    // A plugin failed (say Redis never answered): close what the others opened, such as the MySQL pool.
+    await app.close().catch(() => {})
+    throw err
+  }
   return app
 }
 
