@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
 import { tokenInvalid, tokenRequired } from '../src/errors.js'
 import type { SessionUser } from '../src/sessions.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    authenticate: preHandlerAsyncHookHandler
+    authenticate: preValidationAsyncHookHandler
   }
   interface FastifyRequest {
     // Set by `authenticate` on routes that need a token; null elsewhere.
@@ -30,8 +30,10 @@ export function currentUser (request: FastifyRequest): SessionUser {
 }
 
 /**
- * `app.authenticate`: a preHandler that resolves the token to its user in one Redis round trip and
- * sets `request.user`. Route plugins that need a token add it with `app.addHook('preHandler', app.authenticate)`.
+ * `app.authenticate`: the auth hook. It resolves the token to its user in one Redis round trip and sets
+ * `request.user`. Route plugins that need a token add it with `app.addHook('preValidation', app.authenticate)`:
+ * after the body is parsed (so a broken body is still 400/413/415) but before it is validated, so a
+ * request without a valid token gets 401, never a 400 about fields it had no right to send.
  */
 export default fp(async (app) => {
   app.decorateRequest('user', null)

@@ -6,7 +6,7 @@ import { LogoutAllData, TOKEN_SECURITY } from '../src/schemas/accounts.js'
 /** Everything here needs a token. */
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { sessions } = app
-  app.addHook('preHandler', app.authenticate)
+  app.addHook('preValidation', app.authenticate)
 
   app.route({
     method: ['GET', 'POST'],

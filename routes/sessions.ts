@@ -7,7 +7,7 @@ import { SessionParams, SessionsData, TOKEN_SECURITY } from '../src/schemas/acco
 /** Everything here needs a token. */
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { sessions } = app
-  app.addHook('preHandler', app.authenticate)
+  app.addHook('preValidation', app.authenticate)
 
   app.get('/sessions', {
     schema: { summary: "The user's live sessions", tags: ['session'], security: TOKEN_SECURITY, response: replies(SessionsData) }

@@ -8,7 +8,7 @@ import { ChangePasswordBody, NicknameBody, TOKEN_SECURITY } from '../src/schemas
 /** Everything here needs a token. */
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts, sessions, usersRepository } = app
-  app.addHook('preHandler', app.authenticate)
+  app.addHook('preValidation', app.authenticate)
 
   app.get('/user', {
     schema: { summary: 'The logged-in user', tags: ['user'], security: TOKEN_SECURITY, response: replies(User.properties) }

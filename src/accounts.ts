@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { AppError, invalidCredentials, rateLimited } from './errors.js'
+import { AppError, invalidCredentials, rateLimited, validationFailed } from './errors.js'
 import type { LoginFailureCounter } from './login-failures.js'
 import type { PasswordHasher } from './passwords.js'
 import type { CachedUserFields, SessionStore, SessionUser } from './sessions.js'
@@ -28,8 +28,14 @@ const cachedFields = (user: UserRecord): CachedUserFields => ({
   registerTime: user.registerTime.toISOString()
 })
 
+// A lone UTF-16 surrogate is not Unicode: MySQL and Redis would store U+FFFD instead of what we answered.
+const LONE_SURROGATE = /\p{Surrogate}/u
+
 /** Trims a nickname; `null` and absent stay null. The schema has already refused blank strings. */
-export const normalizeNickname = (nickname: string | null | undefined) => nickname?.trim() ?? null
+export function normalizeNickname (nickname: string | null | undefined) {
+  if (nickname != null && LONE_SURROGATE.test(nickname)) throw validationFailed('body/nickname must be well-formed Unicode')
+  return nickname?.trim() ?? null
+}
 
 async function register (deps: AccountDeps, input: { phoneNumber: string, password: string, nickname: string | null }) {
   const passwordHash = await deps.passwords.hash(input.password)

@@ -5,7 +5,7 @@ import type { HashParameters } from './passwords.js'
 import { LOG_REDACT_PATHS } from './logging.js'
 import { formatValidationError } from './validation-messages.js'
 import config from '../plugins/config.js'
-import errors from '../plugins/errors.js'
+import errors, { replyFrameworkError, writeClientError } from '../plugins/errors.js'
 import securityHeaders from '../plugins/security-headers.js'
 import docs from '../plugins/docs.js'
 import mysql from '../plugins/mysql.js'
@@ -18,6 +18,7 @@ import rateLimits from '../plugins/rate-limits.js'
 import metrics from '../plugins/metrics.js'
 import loadShedding from '../plugins/load-shedding.js'
 import accounts from '../plugins/accounts.js'
+import smsCodes from '../plugins/sms-codes.js'
 import root from '../routes/root.js'
 import health from '../routes/health.js'
 import register from '../routes/register.js'
@@ -25,6 +26,8 @@ import login from '../routes/login.js'
 import user from '../routes/user.js'
 import logout from '../routes/logout.js'
 import sessionRoutes from '../routes/sessions.js'
+import smsCode from '../routes/sms-code.js'
+import passwordReset from '../routes/password-reset.js'
 
 export const BODY_LIMIT_BYTES = 16 * 1024
 
@@ -56,6 +59,8 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
     trustProxy: trustProxySetting(settings.TRUST_PROXY),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: formatValidationError,
+    frameworkErrors: replyFrameworkError,
+    clientErrorHandler: writeClientError,
     return503OnClosing: true,
     // Boot may wait DEPENDENCY_WAIT_SECONDS for MySQL and again for Redis before it gives up with a clear message.
     pluginTimeout: (settings.DEPENDENCY_WAIT_SECONDS * 2 + 10) * 1000,
@@ -64,28 +69,37 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
   // JSON only: a text/plain body must get 415, not reach validation as a string.
   app.removeContentTypeParser('text/plain')
 
-  await app.register(config, { config: settings })
-  await app.register(errors)
-  await app.register(metrics, { viaPrimary: options.metricsViaPrimary })
-  await app.register(loadShedding)
-  await app.register(securityHeaders)
-  await app.register(docs)
-  await app.register(mysql)
-  await app.register(redis)
-  await app.register(passwords, { hashParameters: options.hashParameters })
-  await app.register(usersRepository)
-  await app.register(sessions)
-  await app.register(auth)
-  await app.register(rateLimits)
-  await app.register(accounts)
+  try {
+    await app.register(config, { config: settings })
+    await app.register(errors)
+    await app.register(metrics, { viaPrimary: options.metricsViaPrimary })
+    await app.register(loadShedding)
+    await app.register(securityHeaders)
+    await app.register(docs)
+    await app.register(mysql)
+    await app.register(redis)
+    await app.register(passwords, { hashParameters: options.hashParameters })
+    await app.register(usersRepository)
+    await app.register(sessions)
+    await app.register(auth)
+    await app.register(rateLimits)
+    await app.register(accounts)
+    await app.register(smsCodes)
 
-  await app.register(root)
-  await app.register(health)
-  await app.register(register)
-  await app.register(login)
-  await app.register(user)
-  await app.register(logout)
-  await app.register(sessionRoutes)
+    await app.register(root)
+    await app.register(health)
+    await app.register(register)
+    await app.register(login)
+    await app.register(user)
+    await app.register(logout)
+    await app.register(sessionRoutes)
+    await app.register(smsCode)
+    await app.register(passwordReset)
+  } catch (err) {
+    // A plugin failed (say Redis never answered): close what the others opened, such as the MySQL pool.
+    await app.close().catch(() => {})
+    throw err
+  }
   return app
 }
 

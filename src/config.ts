@@ -1,5 +1,6 @@
 import envSchema from 'env-schema'
 import { Type, type Static } from '@sinclair/typebox'
+import { SMS_PROVIDERS, smsProviderDefinition } from './sms/providers/index.js'
 
 const Seconds = (defaultValue: number) => Type.Integer({ minimum: 1, maximum: 31_536_000, default: defaultValue })
 
@@ -23,6 +24,16 @@ export const EnvSchema = Type.Object({
   ),
   TRUST_PROXY: Type.String({ default: 'false' }),
   DEPENDENCY_WAIT_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 20 }),
+  // SPEC §9; the provider's own variables are checked by its `check` (src/sms/providers/).
+  PHONE_VERIFICATION: Type.Union([Type.Literal('off'), Type.Literal('required')], { default: 'off' }),
+  SMS_PROVIDER: Type.Union(Object.keys(SMS_PROVIDERS).map((name) => Type.Literal(name)), { default: 'log' }),
+  SMS_CODE_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }),
+  SMS_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  SMS_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3000, default: 2500 }),
+  TWILIO_ACCOUNT_SID: Type.Optional(Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' })),
+  TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  TWILIO_FROM: Type.Optional(Type.String({ pattern: '^(\\+[0-9]{6,15}|MG[0-9a-fA-F]{32}|[A-Za-z0-9 ]{1,11})$' })),
+  TWILIO_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   // Scale-out and operations (docs/DEPLOY.md)
   WORKERS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
@@ -40,7 +51,9 @@ export type RawEnv = Record<string, string | undefined>
  */
 export function loadConfig (env: RawEnv): Config {
   const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
-  return envSchema<Config>({ schema: structuredClone(EnvSchema), data: defined, env: false, dotenv: false })
+  const config = envSchema<Config>({ schema: structuredClone(EnvSchema), data: defined, env: false, dotenv: false })
+  smsProviderDefinition(config.SMS_PROVIDER).check(config)
+  return config
 }
 
 /** TRUST_PROXY as Fastify's `trustProxy` option: true/false, a hop count, or a list of addresses or CIDRs. */

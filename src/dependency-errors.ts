@@ -8,8 +8,14 @@ const MYSQL_CODES = new Set([
 const REDIS_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError'])
 const REDIS_MESSAGES = /^(Command timed out|Connection is closed|Stream isn't writeable|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|MISCONF|OOM|Failed to refresh slots cache|None of startup nodes|Too many Cluster redirections)/
 
+/** A dependency did not answer in time; thrown by our own deadlines around a whole call. */
+export class DependencyTimeoutError extends Error {
+  override name = 'DependencyTimeoutError'
+}
+
 export function isDependencyFailure (err: unknown): boolean {
   if (!(err instanceof Error)) return false
+  if (err instanceof DependencyTimeoutError) return true
   const { code, fatal } = err as Error & { code?: unknown, fatal?: unknown }
   if (typeof code === 'string' && MYSQL_CODES.has(code)) return true
   if (fatal === true) return true

@@ -27,3 +27,5 @@ export const serviceUnavailable = (message = 'service temporarily unavailable, p
 export const rateLimited = (retryAfterSeconds: number) => new AppError(429, 'rate_limited', 'too many attempts, please retry later', {
   headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) }
 })
+export const phoneTaken = () => new AppError(409, 'phone_taken', 'this phone number is already registered')
+export const smsCodeInvalid = () => new AppError(400, 'sms_code_invalid', 'the SMS code is wrong, expired or already used; ask for a new one')

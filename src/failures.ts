@@ -15,7 +15,8 @@ const FROM_FASTIFY: Record<string, ErrorName> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed'
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+  FST_ERR_BAD_URL: 'validation_failed'
 }
 
 const FROM_STATUS: Record<number, ErrorName> = {
@@ -45,6 +46,8 @@ export function toFailure (err: unknown): Failure {
   }
   const { code, statusCode = 500, validation } = err as Partial<FastifyError>
   if (validation !== undefined) return failure(400, 'validation_failed', err.message)
+  // find-my-way answers 414 for an over-long path parameter; to a client it is just bad input.
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return failure(400, 'validation_failed', 'a path parameter is too long')
   const known = code === undefined ? undefined : FROM_FASTIFY[code]
   if (known !== undefined) return failure(statusCode, known, MESSAGES[known] ?? err.message)
   if (isDependencyFailure(err)) return failure(503, 'service_unavailable', MESSAGES.service_unavailable ?? '')

@@ -10,5 +10,6 @@ export const LOG_REDACT_PATHS = [
   'body.new_password',
   'body.sms_code',
   'token',
-  'password'
+  'password',
+  'sms_code'
 ]

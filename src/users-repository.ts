@@ -1,5 +1,6 @@
 import type { MySQLPromisePool } from '@fastify/mysql'
 import type { ResultSetHeader, RowDataPacket } from 'mysql2'
+import { DependencyTimeoutError } from './dependency-errors.js'
 
 export interface UserRecord {
   id: number
@@ -23,6 +24,23 @@ export class PhoneTakenError extends Error {}
 const QUERY_TIMEOUT_MS = 1500
 const sql = (text: string) => ({ sql: text, timeout: QUERY_TIMEOUT_MS })
 
+/**
+ * mysql2's `timeout` covers only the execution: not the wait for a pooled connection (which grows with
+ * every request queued behind a hung server) nor the PREPARE of a statement new to the connection (which
+ * waits forever on a hung server). So the whole call gets the same deadline.
+ */
+async function bounded<T> (work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DependencyTimeoutError(`MySQL did not answer within ${QUERY_TIMEOUT_MS} ms`)), QUERY_TIMEOUT_MS)
+  })
+  try {
+    return await Promise.race([work, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 const COLUMNS = 'id, phone_number, password_hash, nickname, register_time'
 
 const toRecord = (row: UserRow): UserRecord => ({
@@ -37,7 +55,7 @@ const isDuplicateKey = (err: unknown) => (err as { code?: string } | null)?.code
 
 export function createUsersRepository (db: MySQLPromisePool) {
   const findOne = async (where: string, value: string | number) => {
-    const [rows] = await db.execute<UserRow[]>(sql(`SELECT ${COLUMNS} FROM user WHERE ${where} = ? LIMIT 1`), [value])
+    const [rows] = await bounded(db.execute<UserRow[]>(sql(`SELECT ${COLUMNS} FROM user WHERE ${where} = ? LIMIT 1`), [value]))
     return rows[0] === undefined ? null : toRecord(rows[0])
   }
 
@@ -49,10 +67,10 @@ export function createUsersRepository (db: MySQLPromisePool) {
       const registerTime = new Date()
       registerTime.setMilliseconds(0)
       try {
-        const [result] = await db.execute<ResultSetHeader>(
+        const [result] = await bounded(db.execute<ResultSetHeader>(
           sql('INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)'),
           [user.phoneNumber, user.passwordHash, user.nickname, registerTime, registerTime]
-        )
+        ))
         return { ...user, id: Number(result.insertId), registerTime }
       } catch (err) {
         if (isDuplicateKey(err)) throw new PhoneTakenError('phone number taken', { cause: err })
@@ -61,14 +79,14 @@ export function createUsersRepository (db: MySQLPromisePool) {
     },
 
     async updateNickname (id: number, nickname: string | null) {
-      await db.execute(sql('UPDATE user SET nickname = ? WHERE id = ?'), [nickname, id])
+      await bounded(db.execute(sql('UPDATE user SET nickname = ? WHERE id = ?'), [nickname, id]))
     },
 
     async updatePasswordHash (id: number, passwordHash: string, changed: boolean) {
       const statement = changed
         ? 'UPDATE user SET password_hash = ?, password_changed_at = ? WHERE id = ?'
         : 'UPDATE user SET password_hash = ? WHERE id = ?'
-      await db.execute(sql(statement), changed ? [passwordHash, new Date(), id] : [passwordHash, id])
+      await bounded(db.execute(sql(statement), changed ? [passwordHash, new Date(), id] : [passwordHash, id]))
     }
   }
 }

@@ -63,3 +63,22 @@ t.test('types are never coerced', async (t) => {
     t.equal(res.json().error, 'validation_failed')
   }
 })
+
+t.test('every token route answers 401 for a missing or bad token before it validates the body', async (t) => {
+  const app = await build(t)
+  const routes: Array<[InjectOptions['method'], string]> = [
+    ['GET', '/user'], ['PATCH', '/user'], ['POST', '/user/password'], ['GET', '/logout'], ['POST', '/logout'],
+    ['POST', '/logout/all'], ['GET', '/sessions'], ['DELETE', '/sessions/abc']
+  ]
+  for (const [method, url] of routes) {
+    for (const payload of [undefined, { nickname: 42 }, { old_password: [] }]) {
+      const headers = {}
+      const missing = await app.inject({ method, url, payload, headers })
+      t.equal(missing.statusCode, 401, `${method} ${url} without a token`)
+      t.match(missing.json(), { code: 0, error: 'token_required' })
+      const bad = await app.inject({ method, url, payload, headers: { ...headers, token: 'not-a-token' } })
+      t.equal(bad.statusCode, 401, `${method} ${url} with a bad token`)
+      t.match(bad.json(), { code: 2, error: 'token_invalid' })
+    }
+  }
+})

@@ -97,3 +97,14 @@ t.test('X-Forwarded-For is ignored unless TRUST_PROXY is set', async (t) => {
   t.equal((await login(proxied, newPhone(), PASSWORD, proxy, { 'x-forwarded-for': '203.0.113.4' })).statusCode, 401, 'behind a trusted proxy each client has its own budget')
   t.equal((await login(proxied, newPhone(), PASSWORD, proxy, { 'x-forwarded-for': '203.0.113.3' })).statusCode, 429)
 })
+
+t.test('SMS-code and password-reset attempts draw on the same per-IP budget', async (t) => {
+  const app = await build(t, { IP_RATE_LIMIT_PER_MINUTE: '2' })
+  const ip = '198.51.100.40'
+  const code = await app.inject({ method: 'POST', url: '/sms/code', payload: { phone_number: newPhone(), purpose: 'register' }, remoteAddress: ip })
+  t.equal(code.statusCode, 200)
+  const reset = await app.inject({ method: 'POST', url: '/password/reset', payload: { phone_number: newPhone(), sms_code: '123456', new_password: PASSWORD }, remoteAddress: ip })
+  t.equal(reset.statusCode, 400)
+  t.equal((await login(app, newPhone(), PASSWORD, ip)).statusCode, 429)
+  t.equal((await app.inject({ method: 'POST', url: '/sms/code', payload: { phone_number: newPhone(), purpose: 'register' }, remoteAddress: ip })).statusCode, 429)
+})

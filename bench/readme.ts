@@ -1,0 +1,47 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { PROJECT_ROOT } from '../src/paths.js'
+import { table, userToHealth, type Round, type Target } from './report.js'
+
+const START = '<!-- bench:results:start -->'
+const END = '<!-- bench:results:end -->'
+
+interface Results {
+  date: string
+  command: string
+  machine: { cpus: number, cpu: string, memoryGb: number, os: string, node: string, loadAverageAtEnd: number[] }
+  rounds: Round[]
+  targets: Target[]
+}
+
+/** The README's results section: machine, command, every round's table with the /user : /health ratio, targets. */
+export function resultsSection (results: Results): string {
+  const { machine } = results
+  const rounds = results.rounds.map((round, i) => {
+    const ratio = userToHealth(round)
+    return `Round ${i + 1} of ${results.rounds.length}${ratio === undefined ? '' : ` — GET /user : GET /health = **${ratio.toFixed(2)}**`}\n\n${table(round.rows)}`
+  })
+  return [
+    START,
+    `\`${results.command}\` on ${results.date.slice(0, 10)}: ${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GB,`,
+    `${machine.os}, Node ${machine.node}; MariaDB, Redis, Sesame and the load generator on the same machine`,
+    `(load average at the end: ${machine.loadAverageAtEnd.join(', ')}).`,
+    '',
+    ...rounds.flatMap((round) => [round, '']),
+    'Targets:',
+    '',
+    ...results.targets.map((target) => `- ${target.pass ? 'pass' : '**miss**'}: ${target.name} (${target.value})`),
+    END
+  ].join('\n')
+}
+
+/** Rewrites the README's results section in place; a README without the markers is left alone. */
+export async function updateReadme (results: Results): Promise<boolean> {
+  const path = join(PROJECT_ROOT, 'README.md')
+  const readme = await readFile(path, 'utf8')
+  const start = readme.indexOf(START)
+  const end = readme.indexOf(END)
+  if (start < 0 || end < start) return false
+  await writeFile(path, readme.slice(0, start) + resultsSection(results) + readme.slice(end + END.length))
+  return true
+}

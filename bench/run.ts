@@ -1,0 +1,132 @@
+/*
+ * npm run bench [-- --connections 50 --duration 10 --warmup 3 --scenario all --rounds 2 --profile]
+ * Starts Sesame as in production on private MariaDB/Redis, seeds 1,000 users with live sessions,
+ * runs each scenario with autocannon one after another, prints a table and writes bench/results.json.
+ */
+import autocannon from 'autocannon'
+import { updateReadme } from './readme.js'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, platform, release, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { PROJECT_ROOT } from '../src/paths.js'
+import { startStack, type Stack } from './stack.js'
+import { seedSessions, seedUsers } from './seed.js'
+import { SCENARIO_NAMES, SCENARIOS, type Fixtures } from './scenarios.js'
+import { checkTargets, table, targetLines, toRow, userToHealth, type Round, type Row } from './report.js'
+
+const USERS = 1000
+/** The /health probe that runs beside the login load: a steady, light client, like a load balancer's checks. */
+const PROBE = { connections: 10, overallRate: 200 }
+const STEPS = [...SCENARIO_NAMES, 'health-during-login'] as const
+type Step = (typeof STEPS)[number]
+
+const { values: flags } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    scenario: { type: 'string', default: 'all' },
+    rounds: { type: 'string', default: '2' },
+    profile: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false }
+  }
+})
+
+if (flags.help) {
+  console.log(`usage: npm run bench -- [--connections 50] [--duration 10] [--warmup 3] [--rounds 2]
+  [--scenario all|${STEPS.join(',')}] (comma-separated) [--profile] (server runs with --cpu-prof into bench/profiles/)`)
+  process.exit(0)
+}
+
+function count (name: string, value: string, min: number): number {
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`)
+  return parsed
+}
+
+const settings = {
+  connections: count('connections', flags.connections, 1),
+  duration: count('duration', flags.duration, 1),
+  warmup: count('warmup', flags.warmup, 0),
+  rounds: count('rounds', flags.rounds, 1)
+}
+if (settings.connections > USERS) throw new Error(`--connections must be <= ${USERS} (one user per connection in the mix)`)
+const isStep = (name: string): name is Step => (STEPS as readonly string[]).includes(name)
+const steps = (flags.scenario === 'all' ? [...STEPS] : flags.scenario.split(',')).map((name) => {
+  if (!isStep(name)) throw new Error(`unknown scenario ${name}; one of ${STEPS.join(', ')}`)
+  return name
+})
+
+const load = (url: string, requests: autocannon.Request[], duration: number, extra: Partial<autocannon.Options> = {}) =>
+  autocannon({ url, connections: settings.connections, duration, requests, ...extra })
+
+async function runStep (stack: Stack, step: Step, fixtures: Fixtures): Promise<Row[]> {
+  if (step !== 'health-during-login' && settings.warmup > 0) await load(stack.url, SCENARIOS[step](fixtures), settings.warmup)
+  const cpuBefore = await stack.serverCpuSeconds()
+  if (step === 'health-during-login') {
+    const [logins, probe] = await Promise.all([
+      load(stack.url, SCENARIOS.login(fixtures), settings.duration),
+      load(stack.url, SCENARIOS.health(fixtures), settings.duration, PROBE)
+    ])
+    const cpu = await stack.serverCpuSeconds() - cpuBefore
+    const rss = await stack.serverRssMb()
+    // The probe's own CPU is counted in the logins' (it is about 1 % of it).
+    return [toRow('login, beside the probe', logins, rss, cpu), toRow('health during login', probe, rss, Number.NaN)]
+  }
+  const result = await load(stack.url, SCENARIOS[step](fixtures), settings.duration)
+  return [toRow(step, result, await stack.serverRssMb(), await stack.serverCpuSeconds() - cpuBefore)]
+}
+
+async function checkToken (url: string, token: string) {
+  const res = await fetch(`${url}/user`, { headers: { token } })
+  if (res.status !== 200) throw new Error(`a seeded token does not work: ${res.status} ${await res.text()}`)
+}
+
+async function main () {
+  const profileDir = join(PROJECT_ROOT, 'bench', 'profiles')
+  if (flags.profile) await mkdir(profileDir, { recursive: true })
+  const stack = await startStack(flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])
+  process.once('SIGINT', () => { stack.stop().finally(() => process.exit(130)) })
+  const rounds: Round[] = []
+  try {
+    const users = await seedUsers(stack.mysqlUrl, USERS)
+    for (let round = 1; round <= settings.rounds; round++) {
+      const rows: Row[] = []
+      for (const step of steps) {
+        console.error(`round ${round}: ${step}…`)
+        await stack.settle() // logins still queued from the previous step would end the seeded sessions
+        // Logins end older sessions (MAX_SESSIONS_PER_USER=1), so GET /user gets fresh ones each time.
+        const tokens = step === 'user' ? await seedSessions(stack.redisUrl, users) : []
+        if (step === 'user') await checkToken(stack.url, tokens[0] ?? '')
+        rows.push(...await runStep(stack, step, { users, tokens }))
+      }
+      const rssMb = await stack.serverRssMb()
+      rounds.push({ rows, rssMb })
+      const ratio = userToHealth({ rows, rssMb })
+      console.log(`\nround ${round} of ${settings.rounds}\n${table(rows)}`)
+      if (ratio !== undefined) console.log(`GET /user : GET /health = ${ratio.toFixed(2)}`)
+    }
+  } finally {
+    await stack.stop()
+  }
+  const targets = checkTargets(rounds)
+  console.log(`\n${targetLines(targets)}`)
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Number((totalmem() / 2 ** 30).toFixed(1)),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    loadAverageAtEnd: loadavg().map((value) => Number(value.toFixed(2)))
+  }
+  const results = { date: new Date().toISOString(), command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '), machine, settings, users: USERS, probe: PROBE, rounds, targets }
+  await writeFile(join(PROJECT_ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n')
+  console.log(`\n${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}; wrote bench/results.json`)
+  // Only a full run (every scenario) replaces the README's table.
+  if (steps.length === STEPS.length && await updateReadme(results)) console.log('updated the results in README.md')
+  if (flags.profile) console.log(`CPU profile in ${profileDir}; summarize it with: node dist/bench/profile-summary.js ${profileDir}`)
+  if (targets.some((target) => !target.pass)) process.exitCode = 1
+}
+
+await main()

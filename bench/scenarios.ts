@@ -1,0 +1,93 @@
+/*
+ * The load scenarios, as autocannon request sequences. Each autocannon connection walks its own copy
+ * of the sequence, with its own `context`, which autocannon clears when the sequence starts over.
+ */
+import type autocannon from 'autocannon'
+import { PASSWORD, type BenchUser } from './seed.js'
+
+export type ScenarioName = 'health' | 'user' | 'login' | 'mix'
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['health', 'user', 'login', 'mix']
+
+export interface Fixtures {
+  users: BenchUser[]
+  /** One live token per user, same order. */
+  tokens: string[]
+}
+
+interface MixContext { user?: BenchUser, token?: string }
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+
+const loginBody = (user: BenchUser) => JSON.stringify({ phone_number: user.phoneNumber, password: PASSWORD })
+
+/** A round-robin over `items`, shared by all connections. */
+function rotation<T> (items: T[]) {
+  let next = 0
+  return () => {
+    const item = items[next] as T
+    next = (next + 1) % items.length
+    return item
+  }
+}
+
+const health = (): autocannon.Request[] => [{ method: 'GET', path: '/health' }]
+
+/** GET /user, each request with the next of the 1,000 tokens. */
+function user ({ tokens }: Fixtures): autocannon.Request[] {
+  const nextToken = rotation(tokens)
+  return [{
+    method: 'GET',
+    path: '/user',
+    setupRequest: (request) => ({ ...request, headers: { ...request.headers, token: nextToken() } })
+  }]
+}
+
+/** POST /login with the right password, round-robin over the users. */
+function login ({ users }: Fixtures): autocannon.Request[] {
+  const nextUser = rotation(users)
+  return [{
+    method: 'POST',
+    path: '/login',
+    headers: JSON_HEADERS,
+    setupRequest: (request) => ({ ...request, body: loginBody(nextUser()) })
+  }]
+}
+
+/**
+ * A phone app's session: log in, 20 GET /user, log out. Users are lent out one per connection, so
+ * no two connections share a user (with MAX_SESSIONS_PER_USER=1 a second login would end the first).
+ */
+function mix ({ users }: Fixtures): autocannon.Request[] {
+  const idle = [...users]
+  const withToken = (request: autocannon.Request, context: object) =>
+    ({ ...request, headers: { ...request.headers, token: (context as MixContext).token ?? '' } })
+  const getUser: autocannon.Request = { method: 'GET', path: '/user', setupRequest: withToken }
+  return [
+    {
+      method: 'POST',
+      path: '/login',
+      headers: JSON_HEADERS,
+      setupRequest: (request, context) => {
+        const borrowed = idle.shift()
+        if (borrowed === undefined) throw new Error('more connections than users')
+        ;(context as MixContext).user = borrowed
+        return { ...request, body: loginBody(borrowed) }
+      },
+      onResponse: (status, body, context) => {
+        if (status === 200) (context as MixContext).token = (JSON.parse(body) as { token: string }).token
+      }
+    },
+    ...Array.from({ length: 20 }, () => getUser),
+    {
+      method: 'POST',
+      path: '/logout',
+      setupRequest: withToken,
+      onResponse: (_status, _body, context) => {
+        const { user } = context as MixContext
+        if (user !== undefined) idle.push(user)
+      }
+    }
+  ]
+}
+
+export const SCENARIOS: Record<ScenarioName, (fixtures: Fixtures) => autocannon.Request[]> = { health, user, login, mix }

@@ -1,0 +1,124 @@
+/*
+ * The system under test, as in production: private MariaDB and Redis in a temp folder, and the
+ * compiled server (dist/src/server.js) in its own process with NODE_ENV=production, LOG_LEVEL=warn.
+ */
+import { spawn, execFileSync } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ensureServerBinaries, freePort, startMariaDb, startRedis } from '../src/local-services.js'
+import { PROJECT_ROOT } from '../src/paths.js'
+
+export interface Stack {
+  url: string
+  mysqlUrl: string
+  redisUrl: string
+  /** Resident set size of the server process, in MB. */
+  serverRssMb: () => Promise<number>
+  /** CPU time the server process has used so far (user + system), in seconds; NaN without /proc. */
+  serverCpuSeconds: () => Promise<number>
+  /** Waits until the server is idle: requests a finished run left queued (logins) are done. */
+  settle: () => Promise<void>
+  stop: () => Promise<void>
+}
+
+async function rssMb (pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8')
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]
+    if (kb !== undefined) return Number(kb) / 1024
+  } catch {} // no /proc (macOS): ask ps
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024
+}
+
+/** utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux). */
+async function cpuSeconds (pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return Number.NaN
+  }
+}
+
+async function waitForReady (url: string, exited: () => boolean) {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline && !exited()) {
+    try {
+      if ((await fetch(`${url}/ready`)).ok) return
+    } catch {} // not listening yet
+    await sleep(100)
+  }
+  throw new Error(`the server did not become ready at ${url}`)
+}
+
+/** Starts everything; `nodeArgs` go to the server's node (e.g. --cpu-prof). */
+export async function startStack (nodeArgs: string[] = []): Promise<Stack> {
+  ensureServerBinaries()
+  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-'))
+  const [mariadb, redis] = await Promise.all([
+    startMariaDb({ dataDir: join(dataDir, 'mariadb') }),
+    startRedis({ dataDir: join(dataDir, 'redis') })
+  ])
+  const port = await freePort()
+  const server = spawn(process.execPath, [...nodeArgs, join(PROJECT_ROOT, 'dist/src/server.js')], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      // As npm start does: argon2's 19 MiB blocks are mmap'd and given back to the OS when freed, instead of
+      // staying in glibc's per-thread arenas (bench/README.md, memory).
+      MALLOC_MMAP_THRESHOLD_: '4194304',
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      MYSQL_URL: mariadb.url,
+      REDIS_URL: redis.url,
+      // Every virtual phone comes from 127.0.0.1; a per-IP limit would turn the login runs into 429s.
+      IP_RATE_LIMIT_PER_MINUTE: '1000000000'
+    }
+  })
+  server.stdout.pipe(process.stderr) // warnings stay visible, stdout stays the table
+  let exitCode: number | null = null
+  const exited = new Promise<void>((resolve) => server.once('exit', (code) => { exitCode = code ?? -1; resolve() }))
+  const url = `http://127.0.0.1:${port}`
+
+  const stop = async () => {
+    if (exitCode === null) {
+      server.kill('SIGTERM') // graceful: closes pools, and lets --cpu-prof write its profile
+      await Promise.race([exited, sleep(20_000)])
+      if (exitCode === null) server.kill('SIGKILL')
+    }
+    await Promise.all([mariadb.stop(), redis.stop()])
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  try {
+    await waitForReady(url, () => exitCode !== null)
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  const serverCpuSeconds = () => cpuSeconds(server.pid ?? 0)
+  const settle = async () => {
+    const deadline = Date.now() + 60_000
+    while (Date.now() < deadline) {
+      const before = await serverCpuSeconds()
+      await sleep(300)
+      const busy = (await serverCpuSeconds() - before) / 0.3
+      if (!(busy > 0.1)) return // under 10 % of a core (or no /proc to tell)
+    }
+    console.error('the server is still busy after 60 s; measuring anyway')
+  }
+  return {
+    url,
+    mysqlUrl: mariadb.url,
+    redisUrl: redis.url,
+    serverRssMb: () => rssMb(server.pid ?? 0),
+    serverCpuSeconds,
+    settle,
+    stop
+  }
+}

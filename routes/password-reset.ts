@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { resetPassword } from '../src/password-reset.js'
+import { replies } from '../src/schemas/envelope.js'
+import { PasswordResetBody } from '../src/schemas/sms.js'
+
+const plugin: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = {
+    users: app.usersRepository,
+    passwords: app.passwords,
+    sessions: app.sessions,
+    smsCodes: app.smsCodes,
+    loginFailures: app.loginFailures
+  }
+  app.addHook('onRequest', app.limitAttemptsByIp)
+  app.post('/password/reset', {
+    schema: {
+      summary: 'Set a new password with a reset code from POST /sms/code; every session of the user ends',
+      tags: ['account'],
+      body: PasswordResetBody(app.config.PASSWORD_MIN_LENGTH),
+      response: replies({})
+    }
+  }, async function (request) {
+    await resetPassword(deps, {
+      phoneNumber: request.body.phone_number.trim(),
+      smsCode: request.body.sms_code,
+      newPassword: request.body.new_password
+    })
+    return { code: 1 as const, message: 'password reset; log in with the new password' }
+  })
+}
+
+export default plugin
