@@ -1,5 +1,5 @@
 /*
- * The session, auth and rate-limit scenarios again, on a real Redis Cluster (3 masters with a replica
+ * The session, auth, rate-limit and SMS-code scenarios again, on a real Redis Cluster (3 masters with a replica
  * each): this file switches the helper to cluster mode and runs those test files in this one process,
  * so the scenarios are written once and the cluster is started once.
  */
@@ -20,6 +20,9 @@ await import('./routes/sessions.test.js')
 await import('./routes/user.test.js')
 await import('./sessions.test.js')
 await import('./rate-limits.test.js')
+await import('./routes/sms-code.test.js')
+await import('./routes/register-sms.test.js')
+await import('./routes/password-reset.test.js')
 
 t.test('the app used the cluster, and no node ever answered CROSSSLOT', async (t) => {
   const { build, loggedInUser } = await import('./helper.js')
