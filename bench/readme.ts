@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { PROJECT_ROOT } from '../src/paths.js'
 import { table, userToHealth, type Round, type Target } from './report.js'
 
-const START = '<!-- bench:results:start -->'
-const END = '<!-- bench:results:end -->'
+// One section per WORKERS value: <!-- bench:workers-1:start --> … <!-- bench:workers-1:end -->.
+const markers = (workers: number) => ({ start: `<!-- bench:workers-${workers}:start -->`, end: `<!-- bench:workers-${workers}:end -->` })
 
 interface Results {
   date: string
@@ -15,14 +15,15 @@ interface Results {
 }
 
 /** The README's results section: machine, command, every round's table with the /user : /health ratio, targets. */
-export function resultsSection (results: Results): string {
+export function resultsSection (results: Results, workers: number): string {
+  const { start, end } = markers(workers)
   const { machine } = results
   const rounds = results.rounds.map((round, i) => {
     const ratio = userToHealth(round)
     return `Round ${i + 1} of ${results.rounds.length}${ratio === undefined ? '' : ` — GET /user : GET /health = **${ratio.toFixed(2)}**`}\n\n${table(round.rows)}`
   })
   return [
-    START,
+    start,
     `\`${results.command}\` on ${results.date.slice(0, 10)}: ${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GB,`,
     `${machine.os}, Node ${machine.node}; MariaDB, Redis, Sesame and the load generator on the same machine`,
     `(load average at the end: ${machine.loadAverageAtEnd.join(', ')}).`,
@@ -31,17 +32,18 @@ export function resultsSection (results: Results): string {
     'Targets:',
     '',
     ...results.targets.map((target) => `- ${target.pass ? 'pass' : '**miss**'}: ${target.name} (${target.value})`),
-    END
+    end
   ].join('\n')
 }
 
-/** Rewrites the README's results section in place; a README without the markers is left alone. */
-export async function updateReadme (results: Results): Promise<boolean> {
+/** Rewrites the README's section for this WORKERS value in place; a README without its markers is left alone. */
+export async function updateReadme (results: Results, workers: number): Promise<boolean> {
   const path = join(PROJECT_ROOT, 'README.md')
   const readme = await readFile(path, 'utf8')
-  const start = readme.indexOf(START)
-  const end = readme.indexOf(END)
-  if (start < 0 || end < start) return false
-  await writeFile(path, readme.slice(0, start) + resultsSection(results) + readme.slice(end + END.length))
+  const { start, end } = markers(workers)
+  const from = readme.indexOf(start)
+  const to = readme.indexOf(end)
+  if (from < 0 || to < from) return false
+  await writeFile(path, readme.slice(0, from) + resultsSection(results, workers) + readme.slice(to + end.length))
   return true
 }

@@ -28,13 +28,14 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '3' },
     scenario: { type: 'string', default: 'all' },
     rounds: { type: 'string', default: '2' },
+    workers: { type: 'string', default: '1' },
     profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
   }
 })
 
 if (flags.help) {
-  console.log(`usage: npm run bench -- [--connections 50] [--duration 10] [--warmup 3] [--rounds 2]
+  console.log(`usage: npm run bench -- [--connections 50] [--duration 10] [--warmup 3] [--rounds 2] [--workers 1]
   [--scenario all|${STEPS.join(',')}] (comma-separated) [--profile] (server runs with --cpu-prof into bench/profiles/)`)
   process.exit(0)
 }
@@ -49,7 +50,8 @@ const settings = {
   connections: count('connections', flags.connections, 1),
   duration: count('duration', flags.duration, 1),
   warmup: count('warmup', flags.warmup, 0),
-  rounds: count('rounds', flags.rounds, 1)
+  rounds: count('rounds', flags.rounds, 1),
+  workers: count('workers', flags.workers, 1)
 }
 if (settings.connections > USERS) throw new Error(`--connections must be <= ${USERS} (one user per connection in the mix)`)
 const isStep = (name: string): name is Step => (STEPS as readonly string[]).includes(name)
@@ -86,7 +88,7 @@ async function checkToken (url: string, token: string) {
 async function main () {
   const profileDir = join(PROJECT_ROOT, 'bench', 'profiles')
   if (flags.profile) await mkdir(profileDir, { recursive: true })
-  const stack = await startStack(flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])
+  const stack = await startStack(flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], settings.workers)
   process.once('SIGINT', () => { stack.stop().finally(() => process.exit(130)) })
   const rounds: Round[] = []
   try {
@@ -123,8 +125,7 @@ async function main () {
   const results = { date: new Date().toISOString(), command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '), machine, settings, users: USERS, probe: PROBE, rounds, targets }
   await writeFile(join(PROJECT_ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n')
   console.log(`\n${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}; wrote bench/results.json`)
-  // Only a full run (every scenario) replaces the README's table.
-  if (steps.length === STEPS.length && await updateReadme(results)) console.log('updated the results in README.md')
+  if (await updateReadme(results, settings.workers)) console.log(`updated the ${settings.workers}-worker results in README.md`)
   if (flags.profile) console.log(`CPU profile in ${profileDir}; summarize it with: node dist/bench/profile-summary.js ${profileDir}`)
   if (targets.some((target) => !target.pass)) process.exitCode = 1
 }

@@ -14,9 +14,9 @@ export interface Stack {
   url: string
   mysqlUrl: string
   redisUrl: string
-  /** Resident set size of the server process, in MB. */
+  /** Resident set size of the server process (and its workers), in MB. */
   serverRssMb: () => Promise<number>
-  /** CPU time the server process has used so far (user + system), in seconds; NaN without /proc. */
+  /** CPU time the server process (and its workers) has used so far (user + system), in seconds; NaN without /proc. */
   serverCpuSeconds: () => Promise<number>
   /** Waits until the server is idle: requests a finished run left queued (logins) are done. */
   settle: () => Promise<void>
@@ -30,6 +30,21 @@ async function rssMb (pid: number): Promise<number> {
     if (kb !== undefined) return Number(kb) / 1024
   } catch {} // no /proc (macOS): ask ps
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024
+}
+
+/** The server's process and its children (the workers when WORKERS > 1). */
+async function processTree (pid: number): Promise<number[]> {
+  try {
+    const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    return [pid, ...children.trim().split(/\s+/).filter((child) => child !== '').map(Number)]
+  } catch {
+    return [pid]
+  }
+}
+
+const sumOver = async (pid: number, measure: (pid: number) => Promise<number>) => {
+  const values = await Promise.all((await processTree(pid)).map(measure))
+  return values.reduce((sum, value) => sum + value, 0)
 }
 
 /** utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux). */
@@ -54,8 +69,8 @@ async function waitForReady (url: string, exited: () => boolean) {
   throw new Error(`the server did not become ready at ${url}`)
 }
 
-/** Starts everything; `nodeArgs` go to the server's node (e.g. --cpu-prof). */
-export async function startStack (nodeArgs: string[] = []): Promise<Stack> {
+/** Starts everything; `nodeArgs` go to the server's node (e.g. --cpu-prof); `workers` sets WORKERS. */
+export async function startStack (nodeArgs: string[] = [], workers = 1): Promise<Stack> {
   ensureServerBinaries()
   const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-'))
   const [mariadb, redis] = await Promise.all([
@@ -78,7 +93,8 @@ export async function startStack (nodeArgs: string[] = []): Promise<Stack> {
       MYSQL_URL: mariadb.url,
       REDIS_URL: redis.url,
       // Every virtual phone comes from 127.0.0.1; a per-IP limit would turn the login runs into 429s.
-      IP_RATE_LIMIT_PER_MINUTE: '1000000000'
+      IP_RATE_LIMIT_PER_MINUTE: '1000000000',
+      WORKERS: String(workers)
     }
   })
   server.stdout.pipe(process.stderr) // warnings stay visible, stdout stays the table
@@ -101,7 +117,7 @@ export async function startStack (nodeArgs: string[] = []): Promise<Stack> {
     await stop()
     throw err
   }
-  const serverCpuSeconds = () => cpuSeconds(server.pid ?? 0)
+  const serverCpuSeconds = () => sumOver(server.pid ?? 0, cpuSeconds)
   const settle = async () => {
     const deadline = Date.now() + 60_000
     while (Date.now() < deadline) {
@@ -116,7 +132,7 @@ export async function startStack (nodeArgs: string[] = []): Promise<Stack> {
     url,
     mysqlUrl: mariadb.url,
     redisUrl: redis.url,
-    serverRssMb: () => rssMb(server.pid ?? 0),
+    serverRssMb: () => sumOver(server.pid ?? 0, rssMb),
     serverCpuSeconds,
     settle,
     stop
