@@ -94,6 +94,9 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
       REDIS_URL: redis.url,
       // Every virtual phone comes from 127.0.0.1; a per-IP limit would turn the login runs into 429s.
       IP_RATE_LIMIT_PER_MINUTE: '1000000000',
+      // Production refuses the log SMS provider; no scenario sends a code, so a webhook nobody listens on will do.
+      SMS_PROVIDER: 'webhook',
+      SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
       WORKERS: String(workers)
     }
   })
