@@ -1,6 +1,5 @@
 import t, { type Test } from 'tap'
 import mysql2, { type RowDataPacket } from 'mysql2/promise'
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,9 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { buildApp } from '../src/app.js'
 import type { RawEnv } from '../src/config.js'
 import { freePort, startMariaDb, startRedis, type LocalServer } from '../src/local-services.js'
-import { PROJECT_ROOT } from '../src/paths.js'
 import { FAST_HASH, testServices } from './helper.js'
 import { timed } from './support/own-services.js'
+import { spawnServer } from './support/spawn-server.js'
 
 // SPEC §5 / issue 3 item 6: a dependency missing at boot never makes Sesame hang silently. It retries with
 // a log line for at most DEPENDENCY_WAIT_SECONDS, then stops with a message naming the dependency.
@@ -95,18 +94,11 @@ t.test('MySQL that appears during the wait: boot succeeds', async (t) => {
 
 /** The real entry point (built by `npm run build`); resolves with its exit code and output. */
 async function runServer (env: RawEnv) {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(MYSQL_URL|REDIS_URL|REDIS_CLUSTER_NODES|PORT)$/.test(key)))
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'server.js')], {
-    env: { ...base, PORT: '0', LOG_LEVEL: 'info', DEPENDENCY_WAIT_SECONDS: String(WAIT_SECONDS), ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  const killer = setTimeout(() => child.kill('SIGKILL'), GIVE_UP_WITHIN_MS)
-  const { value: code, ms } = await timed(() => new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode))))
+  const server = spawnServer({ DEPENDENCY_WAIT_SECONDS: String(WAIT_SECONDS), ...env })
+  const killer = setTimeout(() => server.child.kill('SIGKILL'), GIVE_UP_WITHIN_MS)
+  const { value: code, ms } = await timed(() => server.exit)
   clearTimeout(killer)
-  return { code, ms, output }
+  return { code, ms, output: server.output() }
 }
 
 t.test('the server process without MySQL exits 1 with a message naming MySQL', async (t) => {

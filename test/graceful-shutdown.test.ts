@@ -1,5 +1,4 @@
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { request, type ClientRequest } from 'node:http'
@@ -10,27 +9,18 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise'
 import { startRedis } from '../src/local-services.js'
-import { PROJECT_ROOT } from '../src/paths.js'
 import { PASSWORD, newPhone, testServices } from './helper.js'
+import { SERVER, spawnServer, type Spawned } from './support/spawn-server.js'
 
 // SPEC §5: on SIGTERM Sesame stops accepting, finishes the requests in flight, closes its pools and exits 0.
-const SERVER = join(PROJECT_ROOT, 'dist', 'src', 'server.js')
 const IN_FLIGHT = 50
 
-interface Server { output: () => string, exit: Promise<number | null>, pid: number, kill: (signal: NodeJS.Signals) => void }
+type Server = Spawned
 
 function startServer (env: Record<string, string>): Server {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(MYSQL_URL|REDIS_URL|REDIS_CLUSTER_NODES|PORT)$/.test(key)))
-  const child = spawn(process.execPath, [SERVER], {
-    env: { ...base, PORT: '0', LOG_LEVEL: 'info', IP_RATE_LIMIT_PER_MINUTE: '100000', MAX_SESSIONS_PER_USER: '100', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  return { output: () => output, exit, pid: child.pid ?? 0, kill: (signal) => child.kill(signal) }
+  const server = spawnServer({ IP_RATE_LIMIT_PER_MINUTE: '100000', MAX_SESSIONS_PER_USER: '100', ...env })
+  t.teardown(() => { if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL') })
+  return server
 }
 
 async function waitFor (server: Server, pattern: RegExp, ms = 30_000): Promise<RegExpExecArray> {
@@ -129,7 +119,7 @@ t.test(`SIGTERM with ${IN_FLIGHT} logins in flight: all complete, new connection
   const deadline = Date.now() + 20_000
   while (count(server.output(), received) < IN_FLIGHT && Date.now() < deadline) await sleep(10)
   t.equal(count(server.output(), received), IN_FLIGHT, `the server is handling all ${IN_FLIGHT} logins`)
-  server.kill('SIGTERM')
+  server.child.kill('SIGTERM')
 
   await waitFor(server, /"msg":"shutting down"/)
   t.equal(await connectError(port), 'ECONNREFUSED', 'a new connection is refused once shutdown began')
@@ -164,7 +154,7 @@ t.test('SIGTERM while Redis is down still closes everything and exits 0, promptl
   await redis.stop()
   await waitFor(server, /Redis connection error/)
   const start = Date.now()
-  server.kill('SIGTERM')
+  server.child.kill('SIGTERM')
   t.equal(await server.exit, 0, 'exit code 0')
   t.ok(Date.now() - start < 5000, `exited after ${Date.now() - start} ms`)
   t.notMatch(server.output(), /closing after an error|"level":50.*close/, 'no error while closing')

@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { newPhone, PASSWORD, testCluster, testServices } from './helper.js'
-import { call, listeningUrl, spawnServer } from './spawn-server.js'
+import { call, listeningUrl, spawnServer } from './support/spawn-server.js'
 
 const IP_LIMIT = 25
 

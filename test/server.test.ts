@@ -1,38 +1,11 @@
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PROJECT_ROOT } from '../src/paths.js'
 import { testServices } from './helper.js'
-
-// The real entry point, compiled by `npm run build` (the first step of `npm test`).
-const SERVER = join(PROJECT_ROOT, 'dist', 'src', 'server.js')
-
-interface Started { output: () => string, exit: Promise<number | null>, child: ReturnType<typeof spawn> }
-
-function startServer (env: Record<string, string | undefined>): Started {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(MYSQL_URL|REDIS_URL|REDIS_CLUSTER_NODES|PORT)$/.test(key)))
-  const child = spawn(process.execPath, [SERVER], { env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return { output: () => output, exit, child }
-}
-
-async function listeningUrl (server: Started, ms = 30_000): Promise<string> {
-  const deadline = Date.now() + ms
-  while (Date.now() < deadline) {
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output())
-    if (match?.[1] !== undefined) return match[1]
-    if (server.child.exitCode !== null) break
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`server did not start:\n${server.output()}`)
-}
+import { listeningUrl, SERVER, spawnServer, waitForOutput } from './support/spawn-server.js'
 
 const portIsOpen = (port: number) => new Promise<boolean>((resolve) => {
   const socket = createConnection({ host: '127.0.0.1', port })
@@ -46,7 +19,7 @@ t.before(() => {
 
 t.test('with MYSQL_URL and REDIS_URL it uses them, serves, and exits 0 on SIGTERM', async (t) => {
   const { mysqlUrl, redisUrl } = await testServices()
-  const server = startServer({ MYSQL_URL: mysqlUrl, REDIS_URL: redisUrl })
+  const server = spawnServer({ MYSQL_URL: mysqlUrl, REDIS_URL: redisUrl })
   const url = await listeningUrl(server)
   const res = await fetch(`${url}/ready`)
   t.equal(res.status, 200)
@@ -57,7 +30,7 @@ t.test('with MYSQL_URL and REDIS_URL it uses them, serves, and exits 0 on SIGTER
 })
 
 t.test('a bad variable stops the process with a message naming it', async (t) => {
-  const server = startServer({ SESSION_TTL_SECONDS: 'forever', MYSQL_URL: 'mysql://x@127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' })
+  const server = spawnServer({ SESSION_TTL_SECONDS: 'forever', MYSQL_URL: 'mysql://x@127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' })
   t.equal(await server.exit, 1)
   t.match(server.output(), /SESSION_TTL_SECONDS/)
 })
@@ -65,8 +38,8 @@ t.test('a bad variable stops the process with a message naming it', async (t) =>
 t.test('without URLs it runs private MariaDB and Redis, and Ctrl-C stops all of it', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sesame-start-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  const server = startServer({ SESAME_DATA_DIR: dataDir })
-  const url = await listeningUrl(server, 60_000)
+  const server = spawnServer({ SESAME_DATA_DIR: dataDir })
+  const url = await waitForOutput(server, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/, 60_000)
   const ports = [...server.output().matchAll(/started a private \w+ at \w+:\/\/(?:root@)?127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]))
   t.equal(ports.length, 2, 'started MariaDB and Redis')
   const register = await fetch(`${url}/register`, {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { testServices } from './helper.js'
 import { freePort } from '../src/local-services.js'
-import { spawnServer, waitForOutput } from './spawn-server.js'
+import { spawnServer, waitForOutput } from './support/spawn-server.js'
 
 /** GET on a fresh connection each time, so that the primary hands each one to the next worker. */
 const getOnNewConnection = (port: number, path: string) => new Promise<number>((resolve, reject) => {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { PROJECT_ROOT } from '../src/paths.js'
+import { PROJECT_ROOT } from '../../src/paths.js'
 
 export const SERVER = join(PROJECT_ROOT, 'dist', 'src', 'server.js')
 
@@ -15,7 +15,7 @@ export interface Spawned {
   stop: () => Promise<number | null>
 }
 
-export function spawnServer (env: Record<string, string>): Spawned {
+export function spawnServer (env: Record<string, string | undefined>): Spawned {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`)
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) =>
     !/^(MYSQL_URL|REDIS_URL|REDIS_CLUSTER_NODES|PORT|WORKERS|METRICS_PORT|SESAME_TEST_REDIS|NODE_UNIQUE_ID)$/.test(key)))
