@@ -29,13 +29,14 @@ const { values: flags } = parseArgs({
     scenario: { type: 'string', default: 'all' },
     rounds: { type: 'string', default: '2' },
     workers: { type: 'string', default: '1' },
+    readme: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
   }
 })
 
 if (flags.help) {
-  console.log(`usage: npm run bench -- [--connections 50] [--duration 10] [--warmup 3] [--rounds 2] [--workers 1]
+  console.log(`usage: npm run bench -- [--connections 50] [--duration 10] [--warmup 3] [--rounds 2] [--workers 1] [--readme]
   [--scenario all|${STEPS.join(',')}] (comma-separated) [--profile] (server runs with --cpu-prof into bench/profiles/)`)
   process.exit(0)
 }
@@ -125,7 +126,9 @@ async function main () {
   const results = { date: new Date().toISOString(), command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '), machine, settings, users: USERS, probe: PROBE, rounds, targets }
   await writeFile(join(PROJECT_ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n')
   console.log(`\n${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}; wrote bench/results.json`)
-  if (await updateReadme(results, settings.workers)) console.log(`updated the ${settings.workers}-worker results in README.md`)
+  // A run of every scenario (or one with --readme) replaces the README's section for its worker count.
+  const writeReadme = flags.readme || steps.length === STEPS.length
+  if (writeReadme && await updateReadme(results, settings.workers)) console.log(`updated the ${settings.workers}-worker results in README.md`)
   if (flags.profile) console.log(`CPU profile in ${profileDir}; summarize it with: node dist/bench/profile-summary.js ${profileDir}`)
   if (targets.some((target) => !target.pass)) process.exitCode = 1
 }
