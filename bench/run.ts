@@ -27,7 +27,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     scenario: { type: 'string', default: 'all' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     workers: { type: 'string', default: '1' },
     readme: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -36,7 +36,7 @@ const { values: flags } = parseArgs({
 })
 
 if (flags.help) {
-  console.log(`usage: npm run bench -- [--connections 50] [--duration 10] [--warmup 3] [--rounds 2] [--workers 1] [--readme]
+  console.log(`usage: npm run bench -- [--connections 50] [--duration 10] [--warmup 3] [--rounds 3] [--workers 1] [--readme]
   [--scenario all|${STEPS.join(',')}] (comma-separated) [--profile] (server runs with --cpu-prof into bench/profiles/)`)
   process.exit(0)
 }
@@ -104,8 +104,11 @@ async function main () {
         if (step === 'user') await checkToken(stack.url, tokens[0] ?? '')
         rows.push(...await runStep(stack, step, { users, tokens }))
       }
+      await stack.collectGarbage() // the end-of-round reading is what stays live, not garbage not yet collected
       const rssMb = await stack.serverRssMb()
-      rounds.push({ rows, rssMb })
+      const heapMb = await stack.serverHeapMb()
+      rounds.push({ rows, rssMb, heapMb })
+      console.log(`end of round ${round}, after a full collection: RSS ${rssMb.toFixed(0)} MB, V8 heap in use ${heapMb.toFixed(1)} MB`)
       const ratio = userToHealth({ rows, rssMb })
       console.log(`\nround ${round} of ${settings.rounds}\n${table(rows)}`)
       if (ratio !== undefined) console.log(`GET /user : GET /health = ${ratio.toFixed(2)}`)

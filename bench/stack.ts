@@ -18,6 +18,10 @@ export interface Stack {
   serverRssMb: () => Promise<number>
   /** CPU time the server process (and its workers) has used so far (user + system), in seconds; NaN without /proc. */
   serverCpuSeconds: () => Promise<number>
+  /** V8 heap in use, in MB, from the server's Prometheus metrics (summed over workers by the primary). */
+  serverHeapMb: () => Promise<number>
+  /** Runs a full garbage collection in the server (and its workers), so a memory reading shows what is live. */
+  collectGarbage: () => Promise<void>
   /** Waits until the server is idle: requests a finished run left queued (logins) are done. */
   settle: () => Promise<void>
   stop: () => Promise<void>
@@ -78,7 +82,8 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
     startRedis({ dataDir: join(dataDir, 'redis') })
   ])
   const port = await freePort()
-  const server = spawn(process.execPath, [...nodeArgs, join(PROJECT_ROOT, 'dist/src/server.js')], {
+  const metricsPort = await freePort()
+  const server = spawn(process.execPath, ['--expose-gc', ...nodeArgs, join(PROJECT_ROOT, 'dist/src/server.js')], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
@@ -97,7 +102,8 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
       // Production refuses the log SMS provider; no scenario sends a code, so a webhook nobody listens on will do.
       SMS_PROVIDER: 'webhook',
       SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
-      WORKERS: String(workers)
+      WORKERS: String(workers),
+      METRICS_PORT: String(metricsPort)
     }
   })
   server.stdout.pipe(process.stderr) // warnings stay visible, stdout stays the table
@@ -131,8 +137,19 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
     }
     console.error('the server is still busy after 60 s; measuring anyway')
   }
+  const collectGarbage = async () => {
+    for (const pid of await processTree(server.pid ?? 0)) process.kill(pid, 'SIGUSR2') // src/server.ts: gc()
+    await sleep(1000)
+  }
+  const serverHeapMb = async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
+    const bytes = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)$/m.exec(metrics)?.[1]
+    return bytes === undefined ? Number.NaN : Number(bytes) / 2 ** 20
+  }
   return {
     url,
+    collectGarbage,
+    serverHeapMb,
     mysqlUrl: mariadb.url,
     redisUrl: redis.url,
     serverRssMb: () => sumOver(server.pid ?? 0, rssMb),

@@ -12,6 +12,10 @@ async function main () {
   return await serve({ worker: false })
 }
 
+// The benchmark starts Sesame with --expose-gc and sends SIGUSR2 to collect before it reads memory;
+// only then is SIGUSR2 taken from close-with-grace, for which it otherwise means "shut down".
+const collectGarbage = (globalThis as { gc?: () => void }).gc
+
 async function serve ({ worker }: { worker: boolean }) {
   // A worker gets the URLs from its primary, which started any local servers itself.
   const services = worker ? [] : await startMissingServices(process.env)
@@ -27,7 +31,9 @@ async function serve ({ worker }: { worker: boolean }) {
   // primary then sends each worker SIGTERM once (a second signal would make close-with-grace exit 1).
   if (worker) process.on('SIGINT', () => {})
   const state = { closing: false }
-  closeWithGrace({ delay: 10_000, skip: worker ? ['SIGINT'] : [] }, async ({ err, signal }) => {
+  if (collectGarbage !== undefined) process.on('SIGUSR2', () => collectGarbage())
+  const skip: closeWithGrace.AllEvents[] = [...(worker ? ['SIGINT' as const] : []), ...(collectGarbage !== undefined ? ['SIGUSR2' as const] : [])]
+  closeWithGrace({ delay: 10_000, skip }, async ({ err, signal }) => {
     state.closing = true
     if (err !== undefined) app.log.error({ err }, 'closing after an error')
     else app.log.info({ signal }, 'shutting down')
