@@ -13,6 +13,7 @@ export default fp(async (app) => {
     passwords: app.passwords,
     sessions: app.sessions,
     loginFailures: app.loginFailures,
+    smsCodes: app.smsCodes,
     log: app.log
   }))
-}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions', 'rate-limits'] })
+}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions', 'rate-limits', 'sms-codes'] })

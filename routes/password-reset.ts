@@ -1,16 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { resetPassword } from '../src/password-reset.js'
 import { replies } from '../src/schemas/envelope.js'
 import { PasswordResetBody } from '../src/schemas/sms.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = {
-    users: app.usersRepository,
-    passwords: app.passwords,
-    sessions: app.sessions,
-    smsCodes: app.smsCodes,
-    loginFailures: app.loginFailures
-  }
+  const { accounts } = app
   app.addHook('onRequest', app.limitAttemptsByIp)
   app.post('/password/reset', {
     schema: {
@@ -20,7 +13,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
       response: replies({})
     }
   }, async function (request) {
-    await resetPassword(deps, {
+    await accounts.resetPassword({
       phoneNumber: request.body.phone_number.trim(),
       smsCode: request.body.sms_code,
       newPassword: request.body.new_password

@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { AppError, invalidCredentials, rateLimited, validationFailed } from './errors.js'
+import { AppError, invalidCredentials, phoneTaken, rateLimited, smsCodeInvalid, validationFailed } from './errors.js'
 import type { LoginFailureCounter } from './login-failures.js'
 import type { PasswordHasher } from './passwords.js'
 import type { CachedUserFields, SessionStore, SessionUser } from './sessions.js'
+import type { SmsCodes } from './sms/codes.js'
 import { PhoneTakenError, type UserRecord, type UsersRepository } from './users-repository.js'
 
 export interface AccountDeps {
@@ -10,6 +11,7 @@ export interface AccountDeps {
   passwords: PasswordHasher
   sessions: SessionStore
   loginFailures: LoginFailureCounter
+  smsCodes: SmsCodes
   log: FastifyBaseLogger
 }
 
@@ -37,12 +39,21 @@ export function normalizeNickname (nickname: string | null | undefined) {
   return nickname?.trim() ?? null
 }
 
-async function register (deps: AccountDeps, input: { phoneNumber: string, password: string, nickname: string | null }) {
+/**
+ * Creates a user. A code that is sent is checked, whatever PHONE_VERIFICATION says: checked first, so
+ * that a wrong code never tells whether the number is registered; used up last, so phone_taken leaves it usable.
+ */
+async function register (deps: AccountDeps, input: { phoneNumber: string, password: string, nickname: string | null, smsCode?: string }) {
+  if (input.smsCode !== undefined) {
+    const checked = await deps.smsCodes.check(input.phoneNumber, 'register', input.smsCode)
+    if (await deps.users.findByPhone(input.phoneNumber) !== null) throw phoneTaken()
+    await checked.consume()
+  }
   const passwordHash = await deps.passwords.hash(input.password)
   try {
     return await deps.users.insert({ phoneNumber: input.phoneNumber, passwordHash, nickname: input.nickname })
   } catch (err) {
-    if (err instanceof PhoneTakenError) throw new AppError(409, 'phone_taken', 'this phone number is already registered')
+    if (err instanceof PhoneTakenError) throw phoneTaken()
     throw err
   }
 }
@@ -92,12 +103,30 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
   return { revoked }
 }
 
+/**
+ * Sets a new password for the owner of the number, proven by a reset code. The code is checked first
+ * (an unknown number has none, so it fails the same way) and used up only once the new hash is ready.
+ * Then every session ends and the number's failed-login counter (SPEC §4) is cleared.
+ */
+async function resetPassword (deps: AccountDeps, input: { phoneNumber: string, smsCode: string, newPassword: string }) {
+  const checked = await deps.smsCodes.check(input.phoneNumber, 'reset_password', input.smsCode)
+  const user = await deps.users.findByPhone(input.phoneNumber)
+  if (user === null) throw smsCodeInvalid()
+  const passwordHash = await deps.passwords.hash(input.newPassword)
+  await checked.consume()
+  // Write, then revoke: a session started with the old password before the write still ends.
+  await deps.users.updatePasswordHash(user.id, passwordHash, true)
+  await deps.sessions.revokeAll(user.id)
+  await deps.loginFailures.clear(input.phoneNumber)
+}
+
 /** The account operations, bound to their dependencies. */
 export function createAccounts (deps: AccountDeps) {
   return {
     register: (input: Parameters<typeof register>[1]) => register(deps, input),
     logIn: (input: Parameters<typeof logIn>[1]) => logIn(deps, input),
-    changePassword: (user: SessionUser, input: Parameters<typeof changePassword>[2]) => changePassword(deps, user, input)
+    changePassword: (user: SessionUser, input: Parameters<typeof changePassword>[2]) => changePassword(deps, user, input),
+    resetPassword: (input: Parameters<typeof resetPassword>[1]) => resetPassword(deps, input)
   }
 }
 

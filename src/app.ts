@@ -83,8 +83,8 @@ export async function buildApp (options: BuildOptions = {}, env: RawEnv = proces
     await app.register(sessions)
     await app.register(auth)
     await app.register(rateLimits)
-    await app.register(accounts)
     await app.register(smsCodes)
+    await app.register(accounts)
 
     await app.register(root)
     await app.register(health)

@@ -5,11 +5,10 @@
  * 65535 does not push the bus port past it.
  */
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { freePort, startRedis, type LocalServer } from './local-services.js'
+import { findBinary, freePort, startRedis, type LocalServer } from './local-services.js'
 
 const run = promisify(execFile)
 
@@ -36,10 +35,9 @@ export interface LocalCluster {
 }
 
 function redisCli (): string {
-  for (const dir of ['/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]) {
-    if (dir !== '' && existsSync(join(dir, 'redis-cli'))) return join(dir, 'redis-cli')
-  }
-  throw new Error('redis-cli not found (it comes with the redis-server / redis-tools package)')
+  const path = findBinary('redis-cli')
+  if (path === null) throw new Error('redis-cli not found (it comes with the redis-server / redis-tools package)')
+  return path
 }
 
 interface NodeLine { id: string, port: number, flags: string[], masterId: string, connected: boolean, slots: Array<[number, number]> }

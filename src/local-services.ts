@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import mysql from 'mysql2/promise'
+import { withDeadline } from './deadline.js'
 
 export interface LocalServer {
   url: string
@@ -25,7 +26,8 @@ type Log = (message: string) => void
 
 const SEARCH_PATH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]
 
-const findBinary = (...names: string[]) => {
+/** The first of `names` found on the usual system paths or PATH, or null. */
+export const findBinary = (...names: string[]) => {
   for (const name of names) {
     for (const dir of SEARCH_PATH) {
       if (dir !== '' && existsSync(join(dir, name))) return join(dir, name)
@@ -88,16 +90,6 @@ async function startProcess (command: string, args: string[], logFile: string) {
   return { child, exited, stop }
 }
 
-const withTimeout = async <T>(promise: Promise<T>, ms: number): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms) })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 /** Resolves when a Redis server on `port` answers PING. */
 const redisPing = (port: number) => new Promise<void>((resolve, reject) => {
   const socket = createConnection({ host: '127.0.0.1', port })
@@ -119,7 +111,7 @@ async function waitUntilReady (name: string, attempt: () => Promise<void>, exite
   let lastError: unknown
   while (Date.now() < deadline && !state.gone) {
     try {
-      await withTimeout(attempt(), 2000)
+      await withDeadline(attempt(), 2000, () => new Error('no answer in 2000 ms'))
       return
     } catch (err) {
       lastError = err

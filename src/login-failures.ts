@@ -1,5 +1,5 @@
 import type { Cluster, Redis, Result } from 'ioredis'
-import { defineScript } from './redis-scripts.js'
+import { defineScripts } from './redis-scripts.js'
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -29,8 +29,10 @@ export const loginFailuresKey = (phoneNumber: string) => `sesame:{p${phoneNumber
  * within `windowSeconds`, `check` reports how long logins for that number stay blocked.
  */
 export function createLoginFailureCounter (redis: Redis | Cluster, settings: { maxFailures: number, windowSeconds: number }) {
-  defineScript(redis, 'sesameLoginFailuresCheck', 1, CHECK)
-  defineScript(redis, 'sesameLoginFailureRecord', 1, RECORD)
+  defineScripts(redis, {
+    sesameLoginFailuresCheck: { keys: 1, lua: CHECK },
+    sesameLoginFailureRecord: { keys: 1, lua: RECORD }
+  })
   return {
     /** How many failures are on record, and for how many whole seconds logins are blocked (0: not blocked). */
     async check (phoneNumber: string) {

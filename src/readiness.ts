@@ -1,19 +1,12 @@
 import type { MySQLPromisePool } from '@fastify/mysql'
 import type { Cluster, Redis } from 'ioredis'
+import { withDeadline } from './deadline.js'
 
 type Status = 'ok' | 'down'
 
-/** Resolves to 'ok' if `probe` settles successfully within `ms`, else 'down'. Never rejects. */
-export async function probe (check: () => Promise<unknown>, ms: number): Promise<Status> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<Status>((resolve) => { timer = setTimeout(() => resolve('down'), ms) })
-  const attempt = check().then(() => 'ok' as const, () => 'down' as const)
-  try {
-    return await Promise.race([attempt, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
+/** Resolves to 'ok' if `check` succeeds within `ms`, else 'down'. Never rejects. */
+export const probe = (check: () => Promise<unknown>, ms: number): Promise<Status> =>
+  withDeadline(check(), ms, () => new Error('no answer')).then(() => 'ok' as const, () => 'down' as const)
 
 export async function checkDependencies (mysql: MySQLPromisePool, redis: Redis | Cluster, ms: number) {
   const [mysqlStatus, redisStatus] = await Promise.all([

@@ -1,9 +1,14 @@
 import type { Cluster, Redis } from 'ioredis'
 
+/** Lua scripts by command name: how many of the arguments are keys, and the script. */
+export type ScriptTable = Record<string, { keys: number, lua: string }>
+
 /**
- * Registers a Lua script as a client command (ioredis sends EVALSHA and falls back to EVAL once when
- * the server has not cached it yet). Defining is per client, so a second store on the same client reuses it.
+ * Registers Lua scripts as client commands (ioredis sends EVALSHA and falls back to EVAL once when
+ * the server has not cached a script yet). Defining is per client, so a second store on the same client reuses them.
  */
-export function defineScript (redis: Redis | Cluster, name: string, numberOfKeys: number, lua: string) {
-  if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua })
+export function defineScripts (redis: Redis | Cluster, scripts: ScriptTable) {
+  for (const [name, { keys, lua }] of Object.entries(scripts)) {
+    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: keys, lua })
+  }
 }

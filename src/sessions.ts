@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Cluster, Redis, Result } from 'ioredis'
 import * as scripts from './session-scripts.js'
-import { defineScript } from './redis-scripts.js'
+import { defineScripts } from './redis-scripts.js'
 
 type ScriptArg = string | number
 
@@ -75,14 +75,15 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
   const ttlMs = settings.ttlSeconds * 1000
   const slideAfterMs = settings.sliding ? SLIDE_AFTER_MS : 0
   const report = (event: 'created' | 'revoked', count: number) => { if (count > 0) settings.onEvent?.(event, count) }
-  const define = (name: string, numberOfKeys: number, lua: string) => defineScript(redis, name, numberOfKeys, lua)
-  define('sesameCreateSession', 3, scripts.CREATE_SESSION)
-  define('sesameResolveSession', 3, scripts.RESOLVE_SESSION)
-  define('sesameRevokeSession', 2, scripts.REVOKE_SESSION)
-  define('sesameRevokeSessionById', 2, scripts.REVOKE_SESSION_BY_ID)
-  define('sesameRevokeAllSessions', 2, scripts.REVOKE_ALL_SESSIONS)
-  define('sesameListSessions', 1, scripts.LIST_SESSIONS)
-  define('sesameUpdateCachedUser', 1, scripts.UPDATE_CACHED_USER)
+  defineScripts(redis, {
+    sesameCreateSession: { keys: 3, lua: scripts.CREATE_SESSION },
+    sesameResolveSession: { keys: 3, lua: scripts.RESOLVE_SESSION },
+    sesameRevokeSession: { keys: 2, lua: scripts.REVOKE_SESSION },
+    sesameRevokeSessionById: { keys: 2, lua: scripts.REVOKE_SESSION_BY_ID },
+    sesameRevokeAllSessions: { keys: 2, lua: scripts.REVOKE_ALL_SESSIONS },
+    sesameListSessions: { keys: 1, lua: scripts.LIST_SESSIONS },
+    sesameUpdateCachedUser: { keys: 1, lua: scripts.UPDATE_CACHED_USER }
+  })
 
   return {
     ttlSeconds: settings.ttlSeconds,

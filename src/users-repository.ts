@@ -1,6 +1,7 @@
 import type { MySQLPromisePool } from '@fastify/mysql'
 import type { ResultSetHeader, RowDataPacket } from 'mysql2'
 import { DependencyTimeoutError } from './dependency-errors.js'
+import { withDeadline } from './deadline.js'
 
 export interface UserRecord {
   id: number
@@ -22,24 +23,6 @@ export class PhoneTakenError extends Error {}
 
 // A query that has not answered in this long fails (503) rather than holding the request.
 const QUERY_TIMEOUT_MS = 1500
-const sql = (text: string) => ({ sql: text, timeout: QUERY_TIMEOUT_MS })
-
-/**
- * mysql2's `timeout` covers only the execution: not the wait for a pooled connection (which grows with
- * every request queued behind a hung server) nor the PREPARE of a statement new to the connection (which
- * waits forever on a hung server). So the whole call gets the same deadline.
- */
-async function bounded<T> (work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new DependencyTimeoutError(`MySQL did not answer within ${QUERY_TIMEOUT_MS} ms`)), QUERY_TIMEOUT_MS)
-  })
-  try {
-    return await Promise.race([work, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 const COLUMNS = 'id, phone_number, password_hash, nickname, register_time'
 
@@ -54,8 +37,18 @@ const toRecord = (row: UserRow): UserRecord => ({
 const isDuplicateKey = (err: unknown) => (err as { code?: string } | null)?.code === 'ER_DUP_ENTRY'
 
 export function createUsersRepository (db: MySQLPromisePool) {
+  /**
+   * One prepared statement under QUERY_TIMEOUT_MS. mysql2's `timeout` covers only the execution: not the
+   * wait for a pooled connection (which grows with every request queued behind a hung server) nor the
+   * PREPARE of a statement new to the connection (which waits forever on a hung server), so the whole
+   * call gets the same deadline.
+   */
+  const run = <T extends RowDataPacket[] | ResultSetHeader>(sql: string, values: Array<string | number | Date | null>) =>
+    withDeadline(db.execute<T>({ sql, timeout: QUERY_TIMEOUT_MS }, values), QUERY_TIMEOUT_MS,
+      () => new DependencyTimeoutError(`MySQL did not answer within ${QUERY_TIMEOUT_MS} ms`))
+
   const findOne = async (where: string, value: string | number) => {
-    const [rows] = await bounded(db.execute<UserRow[]>(sql(`SELECT ${COLUMNS} FROM user WHERE ${where} = ? LIMIT 1`), [value]))
+    const [rows] = await run<UserRow[]>(`SELECT ${COLUMNS} FROM user WHERE ${where} = ? LIMIT 1`, [value])
     return rows[0] === undefined ? null : toRecord(rows[0])
   }
 
@@ -67,10 +60,10 @@ export function createUsersRepository (db: MySQLPromisePool) {
       const registerTime = new Date()
       registerTime.setMilliseconds(0)
       try {
-        const [result] = await bounded(db.execute<ResultSetHeader>(
-          sql('INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)'),
+        const [result] = await run<ResultSetHeader>(
+          'INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)',
           [user.phoneNumber, user.passwordHash, user.nickname, registerTime, registerTime]
-        ))
+        )
         return { ...user, id: Number(result.insertId), registerTime }
       } catch (err) {
         if (isDuplicateKey(err)) throw new PhoneTakenError('phone number taken', { cause: err })
@@ -79,14 +72,12 @@ export function createUsersRepository (db: MySQLPromisePool) {
     },
 
     async updateNickname (id: number, nickname: string | null) {
-      await bounded(db.execute(sql('UPDATE user SET nickname = ? WHERE id = ?'), [nickname, id]))
+      await run('UPDATE user SET nickname = ? WHERE id = ?', [nickname, id])
     },
 
     async updatePasswordHash (id: number, passwordHash: string, changed: boolean) {
-      const statement = changed
-        ? 'UPDATE user SET password_hash = ?, password_changed_at = ? WHERE id = ?'
-        : 'UPDATE user SET password_hash = ? WHERE id = ?'
-      await bounded(db.execute(sql(statement), changed ? [passwordHash, new Date(), id] : [passwordHash, id]))
+      if (changed) await run('UPDATE user SET password_hash = ?, password_changed_at = ? WHERE id = ?', [passwordHash, new Date(), id])
+      else await run('UPDATE user SET password_hash = ? WHERE id = ?', [passwordHash, id])
     }
   }
 }

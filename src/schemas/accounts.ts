@@ -9,6 +9,10 @@ export const RegisterBody = (passwordMinLength: number) => Type.Object({
   sms_code: Type.Optional(SmsCode)
 })
 
+/** PHONE_VERIFICATION=required: the same body with `sms_code` mandatory, so a missing code is 400 validation_failed. */
+export const VerifiedRegisterBody = (passwordMinLength: number) =>
+  Type.Object({ ...RegisterBody(passwordMinLength).properties, sms_code: SmsCode })
+
 export const LoginBody = (passwordMinLength: number) => Type.Object({
   phone_number: PhoneNumber,
   password: Password(passwordMinLength)

@@ -6,7 +6,7 @@ import { rateLimited, serviceUnavailable, smsCodeInvalid } from '../errors.js'
 import type { SmsPurpose as SmsPurposeSchema } from '../schemas/sms.js'
 import { SmsDeliveryError, type SmsProvider } from './provider.js'
 import * as scripts from './code-scripts.js'
-import { defineScript } from '../redis-scripts.js'
+import { defineScripts } from '../redis-scripts.js'
 
 type ScriptArg = string | number
 
@@ -56,12 +56,13 @@ export interface CheckedCode {
 }
 
 export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, settings: { ttlSeconds: number }, log: FastifyBaseLogger) {
-  const define = (name: string, numberOfKeys: number, lua: string) => defineScript(redis, name, numberOfKeys, lua)
-  define('sesameSmsReserveSend', 2, scripts.RESERVE_SEND)
-  define('sesameSmsReleaseSend', 2, scripts.RELEASE_SEND)
-  define('sesameSmsStoreCode', 1, scripts.STORE_CODE)
-  define('sesameSmsTakeTry', 1, scripts.TAKE_TRY)
-  define('sesameSmsConsumeCode', 1, scripts.CONSUME_CODE)
+  defineScripts(redis, {
+    sesameSmsReserveSend: { keys: 2, lua: scripts.RESERVE_SEND },
+    sesameSmsReleaseSend: { keys: 2, lua: scripts.RELEASE_SEND },
+    sesameSmsStoreCode: { keys: 1, lua: scripts.STORE_CODE },
+    sesameSmsTakeTry: { keys: 1, lua: scripts.TAKE_TRY },
+    sesameSmsConsumeCode: { keys: 1, lua: scripts.CONSUME_CODE }
+  })
 
   return {
     /**
