@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PROJECT_ROOT } from '../src/paths.js'
+import { PROJECT_ROOT } from '../src/config/project.js'
 import { table, userToHealth, type Round, type Target } from './report.js'
 
 // One section per WORKERS value: <!-- bench:workers-1:start --> … <!-- bench:workers-1:end -->.

@@ -6,9 +6,9 @@
 import mysql from 'mysql2/promise'
 import type { RowDataPacket } from 'mysql2'
 import { Redis } from 'ioredis'
-import { loadConfig } from '../src/config.js'
-import { createPasswordHasher } from '../src/passwords.js'
-import { createSessionStore } from '../src/sessions.js'
+import { loadConfig } from '../src/config/env.js'
+import { createPasswordHasher } from '../src/passwords/hasher.js'
+import { createSessionStore } from '../src/sessions/store.js'
 
 export const PASSWORD = 'bench password 1'
 

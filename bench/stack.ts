@@ -7,8 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ensureServerBinaries, freePort, startMariaDb, startRedis } from '../src/local-services.js'
-import { PROJECT_ROOT } from '../src/paths.js'
+import { ensureServerBinaries, freePort, startMariaDb, startRedis } from '../src/dev/local-services.js'
+import { PROJECT_ROOT } from '../src/config/project.js'
 
 export interface Stack {
   url: string
@@ -83,7 +83,7 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
   ])
   const port = await freePort()
   const metricsPort = await freePort()
-  const server = spawn(process.execPath, ['--expose-gc', ...nodeArgs, join(PROJECT_ROOT, 'dist/src/server.js')], {
+  const server = spawn(process.execPath, ['--expose-gc', '--import', join(PROJECT_ROOT, 'dist/bench/gc-on-signal.js'), ...nodeArgs, join(PROJECT_ROOT, 'dist/src/server.js')], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
@@ -138,7 +138,7 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
     console.error('the server is still busy after 60 s; measuring anyway')
   }
   const collectGarbage = async () => {
-    for (const pid of await processTree(server.pid ?? 0)) process.kill(pid, 'SIGUSR2') // src/server.ts: gc()
+    for (const pid of await processTree(server.pid ?? 0)) process.kill(pid, 'SIGWINCH') // bench/gc-on-signal.ts: gc()
     await sleep(1000)
   }
   const serverHeapMb = async () => {

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
-import { PROJECT_VERSION } from '../src/paths.js'
+import { PROJECT_VERSION } from '../src/config/project.js'
 
 /**
  * OpenAPI 3 generated from the routes' TypeBox schemas (@fastify/swagger), browsable at /docs and

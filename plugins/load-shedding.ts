@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import fastifyUnderPressure from '@fastify/under-pressure'
-import { AppError } from '../src/errors.js'
+import { serviceUnavailable } from '../src/http/errors.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,9 +34,7 @@ export default fp(async (app) => {
     pressureHandler: async (request, _reply, type) => {
       if (!state.armed || request.routeOptions.config.alwaysServe === true) return
       request.log.warn({ pressure: type }, 'shedding load')
-      throw new AppError(503, 'service_unavailable', 'the server is overloaded, please retry', {
-        headers: { 'retry-after': String(RETRY_AFTER_SECONDS) }
-      })
+      throw serviceUnavailable('the server is overloaded, please retry', RETRY_AFTER_SECONDS)
     }
   })
 }, { name: 'load-shedding', dependencies: ['config', 'errors'] })

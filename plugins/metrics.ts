@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { AggregatorRegistry } from 'prom-client'
-import { createMetrics, startMetricsServer, type Metrics } from '../src/metrics.js'
-import { dependencyOf } from '../src/dependency-errors.js'
+import { createMetrics, startMetricsServer, type Metrics } from '../src/observability/metrics.js'
+import { dependencyOf } from '../src/http/dependency-failures.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import fastifyMysql, { type MySQLPromisePool } from '@fastify/mysql'
-import { migrate } from '../src/migrate.js'
-import { waitForMysql } from '../src/wait-for.js'
+import { migrate } from '../src/mysql/migrate.js'
+import { waitForMysql } from '../src/runtime/wait-for.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

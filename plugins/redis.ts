@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import fastifyRedis from '@fastify/redis'
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis'
-import { redactUrl, waitForRedis } from '../src/wait-for.js'
+import { redactUrl, waitForRedis } from '../src/runtime/wait-for.js'
 
 // Fail fast while Redis is away: a command gets an error within 1.5 s, or at once while disconnected.
 // No offline queue: it would hold commands for the whole outage and replay them on reconnect, long

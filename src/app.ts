@@ -1,35 +1,36 @@
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { loadConfig, trustProxySetting, type RawEnv } from './config.js'
-import type { HashParameters } from './passwords.js'
-import { LOG_REDACT_PATHS } from './logging.js'
-import { formatValidationError } from './validation-messages.js'
+import { trustProxySetting, type Config } from './config/env.js'
+import type { HashParameters } from './passwords/hasher.js'
+import { LOG_REDACT_PATHS } from './observability/logging.js'
+import { formatValidationError } from './http/validation-messages.js'
+import { BODY_LIMIT_BYTES } from './http/errors.js'
+import { replyFrameworkError, writeClientError } from './http/framework-errors.js'
 import config from '../plugins/config.js'
-import errors, { replyFrameworkError, writeClientError } from '../plugins/errors.js'
+import errors from '../plugins/errors.js'
 import securityHeaders from '../plugins/security-headers.js'
 import docs from '../plugins/docs.js'
 import mysql from '../plugins/mysql.js'
 import redis from '../plugins/redis.js'
-import passwords from '../plugins/passwords.js'
-import usersRepository from '../plugins/users-repository.js'
-import sessions from '../plugins/sessions.js'
-import auth from '../plugins/auth.js'
-import rateLimits from '../plugins/rate-limits.js'
+import passwords from './passwords/index.js'
+import usersRepository from './users/index.js'
+import sessions from './sessions/index.js'
+import auth from './auth/index.js'
+import rateLimits from './limits/index.js'
 import metrics from '../plugins/metrics.js'
 import loadShedding from '../plugins/load-shedding.js'
-import accounts from '../plugins/accounts.js'
-import smsCodes from '../plugins/sms-codes.js'
-import root from '../routes/root.js'
-import health from '../routes/health.js'
-import register from '../routes/register.js'
-import login from '../routes/login.js'
-import user from '../routes/user.js'
-import logout from '../routes/logout.js'
-import sessionRoutes from '../routes/sessions.js'
-import smsCode from '../routes/sms-code.js'
-import passwordReset from '../routes/password-reset.js'
+import accounts from './accounts/index.js'
+import smsCodes from './sms/index.js'
+import root from '../routes/service/root.js'
+import health from '../routes/service/health.js'
+import register from '../routes/public/register.js'
+import login from '../routes/public/login.js'
+import user from '../routes/authenticated/user.js'
+import logout from '../routes/authenticated/logout.js'
+import sessionRoutes from '../routes/authenticated/sessions.js'
+import smsCode from '../routes/public/sms-code.js'
+import passwordReset from '../routes/public/password-reset.js'
 
-export const BODY_LIMIT_BYTES = 16 * 1024
 
 export interface BuildOptions {
   /** Fastify's logger option; by default a pino logger at LOG_LEVEL with secrets redacted. */
@@ -43,11 +44,10 @@ export interface BuildOptions {
 }
 
 /**
- * The app factory used by the server, the tests and the benchmark. Validates `env` (throws an error
- * naming the bad variable), connects to MySQL and Redis, migrates, and registers every route.
+ * The app factory used by the server, the tests and the benchmark. Takes the configuration that
+ * `loadConfig` validated once, connects to MySQL and Redis, migrates, and registers every route.
  */
-export async function buildApp (options: BuildOptions = {}, env: RawEnv = process.env) {
-  const settings = loadConfig(env)
+export async function buildApp (options: BuildOptions, settings: Config) {
   if (settings.MYSQL_URL === undefined) throw new Error('MYSQL_URL is required (e.g. mysql://user:pass@127.0.0.1:3306/sesame)')
   if (settings.REDIS_URL === undefined && settings.REDIS_CLUSTER_NODES === undefined) {
     throw new Error('REDIS_URL or REDIS_CLUSTER_NODES is required (e.g. redis://127.0.0.1:6379)')

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
-import { build, newPhone, PASSWORD } from './helper.js'
-import type { RawEnv } from '../src/config.js'
+import { build, newPhone, PASSWORD } from './support/helper.js'
+import type { RawEnv } from '../src/config/env.js'
 import { createSesameClient, SesameError, type SesameClientOptions, type TokenStorage } from '../client/src/index.js'
 
 /** A real Sesame on this file's MariaDB and Redis, listening on a free port. */

@@ -6,7 +6,7 @@
 import t from 'tap'
 
 process.env.SESAME_TEST_REDIS = 'cluster'
-const { testCluster } = await import('./helper.js')
+const { testCluster } = await import('./support/helper.js')
 
 t.before(async () => {
   const started = Date.now()
@@ -25,7 +25,7 @@ await import('./routes/register-sms.test.js')
 await import('./routes/password-reset.test.js')
 
 t.test('the app used the cluster, and no node ever answered CROSSSLOT', async (t) => {
-  const { build, loggedInUser } = await import('./helper.js')
+  const { build, loggedInUser } = await import('./support/helper.js')
   const { Cluster } = await import('ioredis')
   const cluster = await testCluster()
   const app = await build(t)

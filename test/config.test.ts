@@ -1,5 +1,5 @@
 import t from 'tap'
-import { loadConfig, trustProxySetting } from '../src/config.js'
+import { loadConfig, trustProxySetting } from '../src/config/env.js'
 
 t.test('defaults follow SPEC §7', async (t) => {
   t.match(loadConfig({}), {

@@ -4,10 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { buildApp } from '../src/app.js'
-import type { RawEnv } from '../src/config.js'
-import { freePort, startMariaDb, startRedis, type LocalServer } from '../src/local-services.js'
-import { FAST_HASH, testServices } from './helper.js'
+import type { RawEnv } from '../src/config/env.js'
+import { freePort, startMariaDb, startRedis, type LocalServer } from '../src/dev/local-services.js'
+import { buildFromEnv, FAST_HASH, testServices } from './support/helper.js'
 import { timed } from './support/own-services.js'
 import { spawnServer } from './support/spawn-server.js'
 
@@ -33,7 +32,7 @@ async function mysqlClients () {
 /** buildApp with a captured log; resolves to the app or the error, with the log and the time it took. */
 async function boot (env: RawEnv) {
   const lines: string[] = []
-  const { value, ms } = await timed(() => buildApp(
+  const { value, ms } = await timed(async () => await buildFromEnv(
     { hashParameters: FAST_HASH, logStream: { write: (line) => { lines.push(line) } } },
     { LOG_LEVEL: 'warn', IP_RATE_LIMIT_PER_MINUTE: '100000', DEPENDENCY_WAIT_SECONDS: String(WAIT_SECONDS), ...env }
   ).then((app) => ({ app, err: undefined }), (err: unknown) => ({ app: undefined, err })))

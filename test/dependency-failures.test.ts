@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildOn, ownServices, timed } from './support/own-services.js'
-import { PASSWORD, logIn, newPhone, registerUser } from './helper.js'
+import { PASSWORD, logIn, newPhone, registerUser } from './support/helper.js'
 
 // SPEC §5: a request that needs a dependency which is down or hung answers 503 within 2 s, the process
 // stays up, /ready names the dependency, and requests succeed again within 10 s of its return.

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { chromium, type Locator, type Page } from 'playwright-core'
-import { build, newPhone, PASSWORD } from './helper.js'
+import { build, newPhone, PASSWORD } from './support/helper.js'
 
 // The /docs page as a person sees it: Debian's chromium (never a downloaded browser) driven by playwright-core.
 const CHROMIUM = '/usr/bin/chromium'

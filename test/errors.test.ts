@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
-import { build } from './helper.js'
+import { build } from './support/helper.js'
 
 const FAILURE_KEYS = ['code', 'error', 'message']
 

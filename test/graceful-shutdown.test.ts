@@ -8,8 +8,8 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise'
-import { startRedis } from '../src/local-services.js'
-import { PASSWORD, newPhone, testServices } from './helper.js'
+import { startRedis } from '../src/dev/local-services.js'
+import { PASSWORD, newPhone, testServices } from './support/helper.js'
 import { SERVER, spawnServer, type Spawned } from './support/spawn-server.js'
 
 // SPEC §5: on SIGTERM Sesame stops accepting, finishes the requests in flight, closes its pools and exits 0.

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { limitConcurrency } from '../src/passwords.js'
+import { limitConcurrency } from '../src/passwords/hasher.js'
 
 t.test('limitConcurrency runs at most `limit` tasks at once, in arrival order, and survives failures', async (t) => {
   const limited = limitConcurrency(2)

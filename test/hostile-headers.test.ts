@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import t from 'tap'
 import fc from 'fast-check'
-import { build, logIn, newPhone, PASSWORD, registerUser } from './helper.js'
-import { AUTH_ROUTES, Guard, property, ROUTES, SQL_PAYLOADS, hostileString } from './hostile.js'
+import { build, logIn, newPhone, PASSWORD, registerUser } from './support/helper.js'
+import { AUTH_ROUTES, Guard, property, ROUTES, SQL_PAYLOADS, hostileString } from './support/hostile.js'
 
 const app = await build(t, { LOGIN_MAX_FAILURES: '1000000', MAX_SESSIONS_PER_USER: '100' })
 const victim = await registerUser(app, newPhone(), PASSWORD, 'Victim')

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict'
 import t from 'tap'
 import fc from 'fast-check'
 import type { RowDataPacket } from 'mysql2'
-import { build, logIn, newPhone, PASSWORD, registerUser } from './helper.js'
+import { build, logIn, newPhone, PASSWORD, registerUser } from './support/helper.js'
 import {
   BODY_LIMIT, BODY_ROUTES, deepJson, deepText, Guard, hostileString, JSON_HEADERS, property, protoJsonText,
   ROUTES, snapshot, tokenHeaders, wrongType, type RouteSpec
-} from './hostile.js'
+} from './support/hostile.js'
 
 // Hostile logins must not lock the known users out: this file is about input, rate-limits.test.ts about limits.
 const app = await build(t, { LOGIN_MAX_FAILURES: '1000000', MAX_SESSIONS_PER_USER: '100' })

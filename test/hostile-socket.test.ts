@@ -4,8 +4,8 @@ import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import t from 'tap'
 import fc from 'fast-check'
-import { build, logIn, newPhone, PASSWORD, registerUser } from './helper.js'
-import { property, snapshot } from './hostile.js'
+import { build, logIn, newPhone, PASSWORD, registerUser } from './support/helper.js'
+import { property, snapshot } from './support/hostile.js'
 
 const app = await build(t, { LOGIN_MAX_FAILURES: '1000000' })
 const victim = await registerUser(app, newPhone(), PASSWORD, 'Victim')

@@ -4,7 +4,7 @@
  * login limits hold across them.
  */
 import t from 'tap'
-import { newPhone, PASSWORD, testCluster, testServices } from './helper.js'
+import { newPhone, PASSWORD, testCluster, testServices } from './support/helper.js'
 import { call, listeningUrl, spawnServer } from './support/spawn-server.js'
 
 const IP_LIMIT = 25

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { build } from './helper.js'
+import { build } from './support/helper.js'
 
 const blockEventLoop = (ms: number) => {
   const until = Date.now() + ms

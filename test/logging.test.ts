@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, newPhone } from './helper.js'
+import { build, newPhone } from './support/helper.js'
 
 t.test('at LOG_LEVEL=trace, no password or token reaches the log', async (t) => {
   const lines: string[] = []

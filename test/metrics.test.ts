@@ -1,6 +1,6 @@
 import t from 'tap'
-import { build, logIn, newPhone, PASSWORD, registerUser } from './helper.js'
-import { freePort } from '../src/local-services.js'
+import { build, logIn, newPhone, PASSWORD, registerUser } from './support/helper.js'
+import { freePort } from '../src/dev/local-services.js'
 
 type App = Awaited<ReturnType<typeof build>>
 

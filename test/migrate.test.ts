@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { RowDataPacket } from 'mysql2'
-import { build } from './helper.js'
-import { migrate, splitStatements } from '../src/migrate.js'
+import { build } from './support/helper.js'
+import { migrate, splitStatements } from '../src/mysql/migrate.js'
 
 t.test('splitStatements splits on a semicolon at the end of a line', async (t) => {
   t.same(splitStatements('CREATE TABLE a (x INT);\n\nALTER TABLE a ADD y INT ;\n'), ['CREATE TABLE a (x INT)', 'ALTER TABLE a ADD y INT'])

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { RowDataPacket } from 'mysql2'
-import { createPasswordHasher, OWASP_ARGON2ID } from '../src/passwords.js'
-import { build, FAST_HASH, logIn, newPhone, PASSWORD, registerUser } from './helper.js'
+import { createPasswordHasher, OWASP_ARGON2ID } from '../src/passwords/hasher.js'
+import { build, FAST_HASH, logIn, newPhone, PASSWORD, registerUser } from './support/helper.js'
 
 t.test('hashes with argon2id at the OWASP minimum (19 MiB, 2 iterations, 1 lane)', async (t) => {
   const hasher = createPasswordHasher()

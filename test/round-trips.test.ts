@@ -2,7 +2,7 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import mysql from 'mysql2/promise'
 import type { RowDataPacket } from 'mysql2'
-import { build, loggedInUser, logIn, testServices, type Teardown } from './helper.js'
+import { build, loggedInUser, logIn, testServices, type Teardown } from './support/helper.js'
 import type { App } from '../src/app.js'
 
 /*

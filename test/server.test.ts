@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { testServices } from './helper.js'
+import { testServices } from './support/helper.js'
 import { listeningUrl, SERVER, spawnServer, waitForOutput } from './support/spawn-server.js'
 
 const portIsOpen = (port: number) => new Promise<boolean>((resolve) => {

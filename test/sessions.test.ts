@@ -1,7 +1,7 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { allKeys, build, logIn, loggedInUser, registerUser } from './helper.js'
-import { digestOf, parseToken, SLIDE_AFTER_MS, userKeys } from '../src/sessions.js'
+import { allKeys, build, logIn, loggedInUser, registerUser } from './support/helper.js'
+import { digestOf, parseToken, SLIDE_AFTER_MS, userKeys } from '../src/sessions/store.js'
 
 const SECRET = 'A'.repeat(43)
 

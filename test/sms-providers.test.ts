@@ -2,11 +2,10 @@ import { Writable } from 'node:stream'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import t from 'tap'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
-import { LOG_REDACT_PATHS } from '../src/logging.js'
-import { build, newPhone, PASSWORD, registerUser } from './helper.js'
-import { askForCode, buildWithGateway, codeFor, startGateway } from './sms-helper.js'
+import { loadConfig } from '../src/config/env.js'
+import { LOG_REDACT_PATHS } from '../src/observability/logging.js'
+import { build, buildFromEnv, newPhone, PASSWORD, registerUser } from './support/helper.js'
+import { askForCode, buildWithGateway, codeFor, startGateway } from './support/sms-helper.js'
 import type { App } from '../src/app.js'
 
 const SID = 'AC' + '0123456789abcdef'.repeat(2)
@@ -30,7 +29,7 @@ t.test('configuration: each provider\'s variables are checked at start, naming t
   t.throws(() => loadConfig({ ...env, SMS_CODE_TTL_SECONDS: '0' }), /SMS_CODE_TTL_SECONDS/)
   t.match(loadConfig({ ...env, NODE_ENV: 'production', SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: 'https://sms.example/send' }), { SMS_PROVIDER: 'webhook' })
   t.match(loadConfig({ ...env, NODE_ENV: 'production', ...TWILIO }), { SMS_PROVIDER: 'twilio' })
-  await t.rejects(buildApp({ logger: false }, { ...env, NODE_ENV: 'production' }), /SMS_PROVIDER/, 'the app refuses to start')
+  await t.rejects(async () => await buildFromEnv({ logger: false }, { ...env, NODE_ENV: 'production' }), /SMS_PROVIDER/, 'the app refuses to start')
 })
 
 t.test('webhook: a 5xx gateway is retried 3 times, then 503, and the code it may have seen is not usable', async (t) => {

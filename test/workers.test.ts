@@ -5,8 +5,8 @@ import { createConnection } from 'node:net'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { testServices } from './helper.js'
-import { freePort } from '../src/local-services.js'
+import { testServices } from './support/helper.js'
+import { freePort } from '../src/dev/local-services.js'
 import { spawnServer, waitForOutput } from './support/spawn-server.js'
 
 /** GET on a fresh connection each time, so that the primary hands each one to the next worker. */

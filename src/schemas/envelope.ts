@@ -1,24 +1,7 @@
 import { Type, type Static, type TProperties } from '@sinclair/typebox'
+import { ERROR_NAMES } from '../http/errors.js'
 
-export const ERROR_NAMES = [
-  'validation_failed',
-  'invalid_json',
-  'payload_too_large',
-  'unsupported_media_type',
-  'not_found',
-  'method_not_allowed',
-  'invalid_credentials',
-  'phone_taken',
-  'token_required',
-  'token_invalid',
-  'wrong_password',
-  'rate_limited',
-  'sms_code_invalid',
-  'service_unavailable',
-  'internal_error'
-] as const
-
-export type ErrorName = (typeof ERROR_NAMES)[number]
+export { ERROR_NAMES, type ErrorName } from '../http/errors.js'
 
 export const ErrorNameSchema = Type.Union(ERROR_NAMES.map((name) => Type.Literal(name)))
 

@@ -2,11 +2,11 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { FastifyBaseLogger } from 'fastify'
 import type { Cluster, Redis, Result } from 'ioredis'
 import type { Static } from '@sinclair/typebox'
-import { rateLimited, serviceUnavailable, smsCodeInvalid } from '../errors.js'
+import { fail, rateLimited, serviceUnavailable } from '../http/errors.js'
 import type { SmsPurpose as SmsPurposeSchema } from '../schemas/sms.js'
 import { SmsDeliveryError, type SmsProvider } from './provider.js'
-import * as scripts from './code-scripts.js'
-import { defineScripts } from '../redis-scripts.js'
+import * as scripts from './scripts.js'
+import { defineScripts } from '../redis/scripts.js'
 
 type ScriptArg = string | number
 
@@ -103,10 +103,10 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
       const stored = await redis.sesameSmsTakeTry(key, MAX_TRIES)
       const expected = digestOf(phoneNumber, purpose, candidate)
       const actual = stored === null ? null : Buffer.from(stored, 'base64url')
-      if (actual === null || actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw smsCodeInvalid()
+      if (actual === null || actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw fail('sms_code_invalid')
       return {
         async consume () {
-          if (await redis.sesameSmsConsumeCode(key, stored ?? '') !== 1) throw smsCodeInvalid()
+          if (await redis.sesameSmsConsumeCode(key, stored ?? '') !== 1) throw fail('sms_code_invalid')
         }
       }
     }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, logIn, newPhone, PASSWORD, registerUser } from '../helper.js'
+import { build, logIn, newPhone, PASSWORD, registerUser } from '../support/helper.js'
 
 type App = Awaited<ReturnType<typeof build>>
 const login = (app: App, phone: string, password: string) =>

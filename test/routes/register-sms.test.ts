@@ -1,6 +1,6 @@
 import t from 'tap'
-import { build, newPhone, PASSWORD, registerUser } from '../helper.js'
-import { buildWithGateway, codeFor, skipCooldown, wrongCode } from '../sms-helper.js'
+import { build, newPhone, PASSWORD, registerUser } from '../support/helper.js'
+import { buildWithGateway, codeFor, skipCooldown, wrongCode } from '../support/sms-helper.js'
 import type { App } from '../../src/app.js'
 
 const REQUIRED = { PHONE_VERIFICATION: 'required' }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { RowDataPacket } from 'mysql2'
-import { build, logIn, newPhone, PASSWORD } from '../helper.js'
+import { build, logIn, newPhone, PASSWORD } from '../support/helper.js'
 
 const register = (app: Awaited<ReturnType<typeof build>>, payload: Record<string, unknown>) =>
   app.inject({ method: 'POST', url: '/register', payload })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build } from '../helper.js'
+import { build } from '../support/helper.js'
 
 t.test('GET / names the service', async (t) => {
   const app = await build(t)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, logIn, loggedInUser } from '../helper.js'
+import { build, logIn, loggedInUser } from '../support/helper.js'
 
 type App = Awaited<ReturnType<typeof build>>
 const listSessions = async (app: App, token: string) => {

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { allKeys, newPhone, registerUser } from '../helper.js'
-import { askForCode, buildWithGateway, skipCooldown } from '../sms-helper.js'
+import { allKeys, newPhone, registerUser } from '../support/helper.js'
+import { askForCode, buildWithGateway, skipCooldown } from '../support/sms-helper.js'
 import type { App } from '../../src/app.js'
 
 async function dumpKey (app: App, name: string) {

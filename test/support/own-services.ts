@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildApp, type App } from '../../src/app.js'
-import type { RawEnv } from '../../src/config.js'
-import { ensureServerBinaries, startMariaDb, startRedis, type LocalServer } from '../../src/local-services.js'
-import { FAST_HASH, type Teardown } from '../helper.js'
+import type { RawEnv } from '../../src/config/env.js'
+import { ensureServerBinaries, startMariaDb, startRedis, type LocalServer } from '../../src/dev/local-services.js'
+import { buildFromEnv, FAST_HASH, type App, type Teardown } from './helper.js'
 
 /**
  * A MariaDB and a Redis that belong to one test file, so that it may stop, kill, pause and restart
@@ -76,7 +75,7 @@ export async function ownServices (t: Teardown, options: OwnServicesOptions = {}
 
 /** The app on these servers, with cheap hashing; closed when `t` ends. */
 export async function buildOn (t: Teardown, services: OwnServices, env: RawEnv = {}): Promise<App> {
-  const app = await buildApp({ logger: false, hashParameters: FAST_HASH }, { ...services.env, ...env })
+  const app = await buildFromEnv({ logger: false, hashParameters: FAST_HASH }, { ...services.env, ...env })
   t.teardown(() => app.close())
   return app
 }

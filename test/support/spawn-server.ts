@@ -3,7 +3,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { PROJECT_ROOT } from '../../src/paths.js'
+import { PROJECT_ROOT } from '../../src/config/project.js'
 
 export const SERVER = join(PROJECT_ROOT, 'dist', 'src', 'server.js')
 

@@ -1,5 +1,5 @@
 import type RequestClient from 'twilio/lib/base/RequestClient.js'
-import { requireSetting, SmsDeliveryError, type SmsProviderDefinition } from '../provider.js'
+import { SmsDeliveryError, type SmsProviderDefinition } from '../provider.js'
 
 const TIMEOUT_MS = 8000
 
@@ -9,11 +9,6 @@ const TIMEOUT_MS = 8000
  * test server or a proxy; unset, they go to https://api.twilio.com.
  */
 export const twilio: SmsProviderDefinition = {
-  check (config) {
-    for (const variable of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const) {
-      requireSetting(config, variable, 'twilio')
-    }
-  },
   async create (config) {
     const { default: Twilio } = await import('twilio')
     const apiUrl = config.TWILIO_API_URL === undefined ? undefined : new URL(config.TWILIO_API_URL)

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { requireSetting, SmsDeliveryError, type SmsProviderDefinition } from '../provider.js'
+import { SmsDeliveryError, type SmsProviderDefinition } from '../provider.js'
 
 /** Every attempt together stays under this, so a failing gateway answers 503 well within 10 s. */
 export const WEBHOOK_DEADLINE_MS = 9000
@@ -14,9 +14,6 @@ const retryable = (status: number) => status === 408 || status === 429 || status
  * SMS_WEBHOOK_TIMEOUT_MS; up to WEBHOOK_ATTEMPTS attempts, all within WEBHOOK_DEADLINE_MS.
  */
 export const webhook: SmsProviderDefinition = {
-  check (config) {
-    requireSetting(config, 'SMS_WEBHOOK_URL', 'webhook')
-  },
   create (config, logger) {
     const url = config.SMS_WEBHOOK_URL ?? ''
     const timeoutMs = config.SMS_WEBHOOK_TIMEOUT_MS

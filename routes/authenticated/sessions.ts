@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { currentUser } from '../../src/auth/index.js'
+import { fail } from '../../src/http/errors.js'
+import { replies } from '../../src/schemas/envelope.js'
+import { SessionParams, SessionsData, TOKEN_SECURITY } from '../../src/schemas/accounts.js'
+
+/** Everything here needs a token. */
+const plugin: FastifyPluginAsyncTypebox = async (app) => {
+  const { sessions } = app
+  app.addHook('preValidation', app.authenticate)
+
+  app.get('/sessions', {
+    schema: { summary: "The user's live sessions", tags: ['session'], security: TOKEN_SECURITY, response: replies(SessionsData) }
+  }, async function (request) {
+    const user = currentUser(request)
+    const live = await sessions.list(user.id)
+    return {
+      code: 1 as const,
+      message: 'ok',
+      sessions: live.map((s) => ({ id: s.id, created_at: s.createdAt, user_agent: s.userAgent, current: s.id === user.sessionId }))
+    }
+  })
+
+  app.delete('/sessions/:id', {
+    schema: {
+      summary: 'End one session of the user (another device, or this one)',
+      tags: ['session'],
+      security: TOKEN_SECURITY,
+      params: SessionParams,
+      response: replies({})
+    }
+  }, async function (request) {
+    const user = currentUser(request)
+    if (!await sessions.revokeById(user.id, request.params.id)) throw fail('not_found', 'no such session')
+    return { code: 1 as const, message: 'session ended' }
+  })
+}
+
+export default plugin

@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { normalizeNickname, publicUser } from '../../src/accounts/accounts.js'
+import { replies } from '../../src/schemas/envelope.js'
+import { User } from '../../src/schemas/common.js'
+import { RegisterBody, VerifiedRegisterBody } from '../../src/schemas/accounts.js'
+
+const plugin: FastifyPluginAsyncTypebox = async (app) => {
+  const { accounts } = app
+  app.addHook('onRequest', app.limitAttemptsByIp)
+  const { PASSWORD_MIN_LENGTH, PHONE_VERIFICATION } = app.config
+  app.post('/register', {
+    schema: {
+      summary: 'Create a user',
+      tags: ['account'],
+      body: PHONE_VERIFICATION === 'required' ? VerifiedRegisterBody(PASSWORD_MIN_LENGTH) : RegisterBody(PASSWORD_MIN_LENGTH),
+      response: replies({ user: User }, 201)
+    }
+  }, async function (request, reply) {
+    const { phone_number: phoneNumber, password, nickname, sms_code: smsCode } = request.body
+    const user = await accounts.register({ phoneNumber: phoneNumber.trim(), password, nickname: normalizeNickname(nickname), smsCode })
+    return reply.code(201).send({ code: 1, message: 'register successful', user: publicUser(user) })
+  })
+}
+
+export default plugin

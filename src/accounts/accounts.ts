@@ -1,0 +1,133 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { fail, rateLimited } from '../http/errors.js'
+import type { LoginFailureCounter } from '../limits/login-failures.js'
+import type { PasswordHasher } from '../passwords/hasher.js'
+import type { CachedUserFields, SessionStore, SessionUser } from '../sessions/store.js'
+import type { SmsCodes } from '../sms/codes.js'
+import { PhoneTakenError, type UserRecord, type UsersRepository } from '../users/repository.js'
+
+export interface AccountDeps {
+  users: UsersRepository
+  passwords: PasswordHasher
+  sessions: SessionStore
+  loginFailures: LoginFailureCounter
+  smsCodes: SmsCodes
+  log: FastifyBaseLogger
+}
+
+/** A user as the API shows it. */
+export const publicUser = (user: UserRecord | SessionUser) => ({
+  id: user.id,
+  phone_number: user.phoneNumber,
+  nickname: user.nickname,
+  register_time: user.registerTime instanceof Date ? user.registerTime.toISOString() : user.registerTime
+})
+
+const cachedFields = (user: UserRecord): CachedUserFields => ({
+  id: user.id,
+  phoneNumber: user.phoneNumber,
+  nickname: user.nickname,
+  registerTime: user.registerTime.toISOString()
+})
+
+// A lone UTF-16 surrogate is not Unicode: MySQL and Redis would store U+FFFD instead of what we answered.
+const LONE_SURROGATE = /\p{Surrogate}/u
+
+/** Trims a nickname; `null` and absent stay null. The schema has already refused blank strings. */
+export function normalizeNickname (nickname: string | null | undefined) {
+  if (nickname != null && LONE_SURROGATE.test(nickname)) throw fail('validation_failed', 'body/nickname must be well-formed Unicode')
+  return nickname?.trim() ?? null
+}
+
+/**
+ * Creates a user. A code that is sent is checked, whatever PHONE_VERIFICATION says: checked first, so
+ * that a wrong code never tells whether the number is registered; used up last, so phone_taken leaves it usable.
+ */
+async function register (deps: AccountDeps, input: { phoneNumber: string, password: string, nickname: string | null, smsCode?: string }) {
+  if (input.smsCode !== undefined) {
+    const checked = await deps.smsCodes.check(input.phoneNumber, 'register', input.smsCode)
+    if (await deps.users.findByPhone(input.phoneNumber) !== null) throw fail('phone_taken')
+    await checked.consume()
+  }
+  const passwordHash = await deps.passwords.hash(input.password)
+  try {
+    return await deps.users.insert({ phoneNumber: input.phoneNumber, passwordHash, nickname: input.nickname })
+  } catch (err) {
+    if (err instanceof PhoneTakenError) throw fail('phone_taken')
+    throw err
+  }
+}
+
+/**
+ * Checks the password and starts a session. An unknown number and a wrong password fail the same
+ * way, after the same hashing work, and both count against the number's failure limit; once it is
+ * reached even the right password gets 429 until the window passes. A success clears the count, and
+ * a hash made with weaker parameters is upgraded on the way.
+ */
+async function logIn (deps: AccountDeps, input: { phoneNumber: string, password: string, userAgent: string }) {
+  const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber)
+  if (blockedFor > 0) throw rateLimited(blockedFor)
+  const user = await deps.users.findByPhone(input.phoneNumber)
+  const valid = user === null
+    ? await deps.passwords.verifyUnknown(input.password)
+    : await deps.passwords.verify(user.passwordHash, input.password)
+  if (user === null || !valid) {
+    await deps.loginFailures.record(input.phoneNumber)
+    throw fail('invalid_credentials')
+  }
+  if (deps.passwords.needsRehash(user.passwordHash)) await upgradeHash(deps, user, input.password)
+  const session = await deps.sessions.create(cachedFields(user), input.userAgent)
+  if (failures > 0) await deps.loginFailures.clear(input.phoneNumber)
+  return { user, session }
+}
+
+async function upgradeHash (deps: AccountDeps, user: UserRecord, password: string) {
+  try {
+    await deps.users.updatePasswordHash(user.id, await deps.passwords.hash(password), false)
+    deps.log.info({ userId: user.id }, 'password hash upgraded')
+  } catch (err) {
+    deps.log.warn({ err, userId: user.id }, 'password hash upgrade failed; will retry at the next login')
+  }
+}
+
+/** Changes the password after checking the old one; every other session of the user ends first. */
+async function changePassword (deps: AccountDeps, user: SessionUser, input: { oldPassword: string, newPassword: string }) {
+  const record = await deps.users.findById(user.id)
+  if (record === null || !await deps.passwords.verify(record.passwordHash, input.oldPassword)) {
+    throw fail('wrong_password')
+  }
+  const passwordHash = await deps.passwords.hash(input.newPassword)
+  // Revoke before writing: if the write then fails, the password is unchanged and nothing is left half-done.
+  const revoked = await deps.sessions.revokeAll(user.id, user.tokenDigest)
+  await deps.users.updatePasswordHash(user.id, passwordHash, true)
+  return { revoked }
+}
+
+/**
+ * Sets a new password for the owner of the number, proven by a reset code. The code is checked first
+ * (an unknown number has none, so it fails the same way) and used up only once the new hash is ready.
+ * Then every session ends and the number's failed-login counter (SPEC §4) is cleared.
+ */
+async function resetPassword (deps: AccountDeps, input: { phoneNumber: string, smsCode: string, newPassword: string }) {
+  const checked = await deps.smsCodes.check(input.phoneNumber, 'reset_password', input.smsCode)
+  const user = await deps.users.findByPhone(input.phoneNumber)
+  if (user === null) throw fail('sms_code_invalid')
+  const passwordHash = await deps.passwords.hash(input.newPassword)
+  await checked.consume()
+  // Write, then revoke: a session started with the old password before the write still ends.
+  await deps.users.updatePasswordHash(user.id, passwordHash, true)
+  await deps.sessions.revokeAll(user.id)
+  await deps.loginFailures.clear(input.phoneNumber)
+}
+
+/** The account operations, bound to their dependencies. */
+export function createAccounts (deps: AccountDeps) {
+  return {
+    register: (input: Parameters<typeof register>[1]) => register(deps, input),
+    logIn: (input: Parameters<typeof logIn>[1]) => logIn(deps, input),
+    changePassword: (user: SessionUser, input: Parameters<typeof changePassword>[2]) => changePassword(deps, user, input),
+    resetPassword: (input: Parameters<typeof resetPassword>[1]) => resetPassword(deps, input)
+  }
+}
+
+export type Accounts = ReturnType<typeof createAccounts>

@@ -1,0 +1,19 @@
+import fp from 'fastify-plugin'
+import { createAccounts, type Accounts } from './accounts.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accounts: Accounts
+  }
+}
+
+export default fp(async (app) => {
+  app.decorate('accounts', createAccounts({
+    users: app.usersRepository,
+    passwords: app.passwords,
+    sessions: app.sessions,
+    loginFailures: app.loginFailures,
+    smsCodes: app.smsCodes,
+    log: app.log
+  }))
+}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions', 'rate-limits', 'sms-codes'] })

@@ -1,0 +1,16 @@
+import fp from 'fastify-plugin'
+import { createSmsCodes, type SmsCodes } from './codes.js'
+import { SMS_PROVIDERS } from './providers/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    smsCodes: SmsCodes
+  }
+}
+
+/** One-time SMS codes (SPEC §9), sent through the SMS_PROVIDER chosen at start. */
+export default fp(async (app) => {
+  const { SMS_PROVIDER, SMS_CODE_TTL_SECONDS } = app.config
+  const provider = await SMS_PROVIDERS[SMS_PROVIDER].create(app.config, app.log)
+  app.decorate('smsCodes', createSmsCodes(app.redis, provider, { ttlSeconds: SMS_CODE_TTL_SECONDS }, app.log))
+}, { name: 'sms-codes', dependencies: ['config', 'redis'] })

@@ -1,0 +1,85 @@
+import type { MySQLPromisePool } from '@fastify/mysql'
+import type { ResultSetHeader, RowDataPacket } from 'mysql2'
+import { DependencyTimeoutError } from '../http/dependency-failures.js'
+import { withDeadline } from '../runtime/deadline.js'
+
+export interface UserRecord {
+  id: number
+  phoneNumber: string
+  passwordHash: string
+  nickname: string | null
+  registerTime: Date
+}
+
+interface UserRow extends RowDataPacket {
+  id: number
+  phone_number: string
+  password_hash: string
+  nickname: string | null
+  register_time: Date
+}
+
+export class PhoneTakenError extends Error {}
+
+// A query that has not answered in this long fails (503) rather than holding the request.
+const QUERY_TIMEOUT_MS = 1500
+
+const COLUMNS = 'id, phone_number, password_hash, nickname, register_time'
+
+const toRecord = (row: UserRow): UserRecord => ({
+  id: Number(row.id),
+  phoneNumber: row.phone_number,
+  passwordHash: row.password_hash,
+  nickname: row.nickname,
+  registerTime: row.register_time
+})
+
+const isDuplicateKey = (err: unknown) => (err as { code?: string } | null)?.code === 'ER_DUP_ENTRY'
+
+export function createUsersRepository (db: MySQLPromisePool) {
+  /**
+   * One prepared statement under QUERY_TIMEOUT_MS. mysql2's `timeout` covers only the execution: not the
+   * wait for a pooled connection (which grows with every request queued behind a hung server) nor the
+   * PREPARE of a statement new to the connection (which waits forever on a hung server), so the whole
+   * call gets the same deadline.
+   */
+  const run = <T extends RowDataPacket[] | ResultSetHeader>(sql: string, values: Array<string | number | Date | null>) =>
+    withDeadline(db.execute<T>({ sql, timeout: QUERY_TIMEOUT_MS }, values), QUERY_TIMEOUT_MS,
+      () => new DependencyTimeoutError(`MySQL did not answer within ${QUERY_TIMEOUT_MS} ms`))
+
+  const findOne = async (where: string, value: string | number) => {
+    const [rows] = await run<UserRow[]>(`SELECT ${COLUMNS} FROM user WHERE ${where} = ? LIMIT 1`, [value])
+    return rows[0] === undefined ? null : toRecord(rows[0])
+  }
+
+  return {
+    findByPhone: (phoneNumber: string) => findOne('phone_number', phoneNumber),
+    findById: (id: number) => findOne('id', id),
+
+    async insert (user: { phoneNumber: string, passwordHash: string, nickname: string | null }): Promise<UserRecord> {
+      const registerTime = new Date()
+      registerTime.setMilliseconds(0)
+      try {
+        const [result] = await run<ResultSetHeader>(
+          'INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)',
+          [user.phoneNumber, user.passwordHash, user.nickname, registerTime, registerTime]
+        )
+        return { ...user, id: Number(result.insertId), registerTime }
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new PhoneTakenError('phone number taken', { cause: err })
+        throw err
+      }
+    },
+
+    async updateNickname (id: number, nickname: string | null) {
+      await run('UPDATE user SET nickname = ? WHERE id = ?', [nickname, id])
+    },
+
+    async updatePasswordHash (id: number, passwordHash: string, changed: boolean) {
+      if (changed) await run('UPDATE user SET password_hash = ?, password_changed_at = ? WHERE id = ?', [passwordHash, new Date(), id])
+      else await run('UPDATE user SET password_hash = ? WHERE id = ?', [passwordHash, id])
+    }
+  }
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>
