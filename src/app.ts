@@ -21,15 +21,9 @@ import metrics from '../plugins/metrics.js'
 import loadShedding from '../plugins/load-shedding.js'
 import accounts from './accounts/index.js'
 import smsCodes from './sms/index.js'
-import root from '../routes/service/root.js'
-import health from '../routes/service/health.js'
-import register from '../routes/public/register.js'
-import login from '../routes/public/login.js'
-import user from '../routes/authenticated/user.js'
-import logout from '../routes/authenticated/logout.js'
-import sessionRoutes from '../routes/authenticated/sessions.js'
-import smsCode from '../routes/public/sms-code.js'
-import passwordReset from '../routes/public/password-reset.js'
+import serviceRoutes from '../routes/service/index.js'
+import publicRoutes from '../routes/public/index.js'
+import authenticatedRoutes from '../routes/authenticated/index.js'
 
 
 export interface BuildOptions {
@@ -86,15 +80,9 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     await app.register(smsCodes)
     await app.register(accounts)
 
-    await app.register(root)
-    await app.register(health)
-    await app.register(register)
-    await app.register(login)
-    await app.register(user)
-    await app.register(logout)
-    await app.register(sessionRoutes)
-    await app.register(smsCode)
-    await app.register(passwordReset)
+    await app.register(serviceRoutes)
+    await app.register(publicRoutes)
+    await app.register(authenticatedRoutes)
   } catch (err) {
     // A plugin failed (say Redis never answered): close what the others opened, such as the MySQL pool.
     await app.close().catch(() => {})

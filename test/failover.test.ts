@@ -9,7 +9,7 @@ import { Cluster } from 'ioredis'
 
 process.env.SESAME_TEST_REDIS = 'cluster'
 const { build, loggedInUser, testCluster } = await import('./support/helper.js')
-const { userKeys } = await import('../src/sessions/store.js')
+const { userKeys } = await import('../src/redis/keys.js')
 
 t.test('killing a master during GET /user load: requests recover after the failover and no session is lost', async (t) => {
   const cluster = await testCluster()

@@ -3,7 +3,8 @@ import { randomInt } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import type { App } from '../src/app.js'
-import { digestOf, parseToken, userKeys } from '../src/sessions/store.js'
+import { parseToken, tokenDigest } from '../src/sessions/store.js'
+import { userKeys } from '../src/redis/keys.js'
 import { PASSWORD, logIn, registerUser } from './support/helper.js'
 import { buildOn, ownServices } from './support/own-services.js'
 import { countSessionKeys, findSessionInconsistencies } from './support/redis-consistency.js'
@@ -43,7 +44,7 @@ t.test('the checker finds each kind of half-written state', async (t) => {
   for (const account of [one, two, three]) account.tokens.push(await logIn(account.app, account.phone), await logIn(account.app, account.phone))
   t.same(await findSessionInconsistencies(redis, options), [], 'real logins are consistent')
 
-  const digestFor = (token: string) => digestOf(parseToken(token)?.secret ?? '')
+  const digestFor = (token: string) => tokenDigest(parseToken(token)?.secret ?? '')
   const damage: Array<[string, () => Promise<unknown>, RegExp]> = [
     ['a session without its index entry', () => redis.zrem(userKeys(one.id).index, digestFor(one.tokens[0] ?? '')), /has no index entry/],
     ['an index entry without its session', () => redis.del(userKeys(one.id).sessionPrefix + digestFor(one.tokens[1] ?? '')), /index entry .* has no session/],

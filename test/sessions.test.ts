@@ -1,7 +1,8 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { allKeys, build, logIn, loggedInUser, registerUser } from './support/helper.js'
-import { digestOf, parseToken, SLIDE_AFTER_MS, userKeys } from '../src/sessions/store.js'
+import { parseToken, SLIDE_AFTER_MS, tokenDigest } from '../src/sessions/store.js'
+import { userKeys } from '../src/redis/keys.js'
 
 const SECRET = 'A'.repeat(43)
 
@@ -14,7 +15,7 @@ t.test('parseToken takes <user id>.<43-char base64url secret> and nothing else',
 })
 
 t.test('digestOf is the unpadded base64url SHA-256 of the secret', async (t) => {
-  t.equal(digestOf('abc'), 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0')
+  t.equal(tokenDigest('abc'), 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0')
 })
 
 t.test('Redis never holds a raw token, only digests', async (t) => {
@@ -41,7 +42,7 @@ t.test('Redis never holds a raw token, only digests', async (t) => {
     t.notOk(dump.includes(secret), `secret ${i} is not in Redis`)
     t.notOk(dump.includes(tokens[i] ?? '?'), `token ${i} is not in Redis`)
   }
-  t.ok(secrets.some((secret) => dump.includes(digestOf(secret))), 'the digests are')
+  t.ok(secrets.some((secret) => dump.includes(tokenDigest(secret))), 'the digests are')
 })
 
 t.test("a user's keys share one hash tag, so they land in one Redis Cluster slot", async (t) => {
@@ -73,7 +74,7 @@ t.test('sessions expire after SESSION_TTL_SECONDS', async (t) => {
 const sessionKeyOf = (token: string) => {
   const parsed = parseToken(token)
   if (parsed === null) throw new Error('bad token')
-  return userKeys(parsed.userId).sessionPrefix + digestOf(parsed.secret)
+  return userKeys(parsed.userId).sessionPrefix + tokenDigest(parsed.secret)
 }
 
 t.test('a session used more than a day after its last extension gets a fresh TTL', async (t) => {

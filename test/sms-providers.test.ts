@@ -1,3 +1,4 @@
+import { phoneKeys } from '../src/redis/keys.js'
 import { Writable } from 'node:stream'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -42,7 +43,7 @@ t.test('webhook: a 5xx gateway is retried 3 times, then 503, and the code it may
   t.equal(gateway.requests.length, 3, 'bounded retries')
   t.equal(new Set(gateway.requests.map((req) => req.body)).size, 1, 'every attempt carries the same message')
   const seen = gateway.codeFor(phone)
-  t.equal(await app.redis.exists(`sesame:{p${phone}}:sms:register`), 0, 'no code stored')
+  t.equal(await app.redis.exists(phoneKeys(phone).smsCode('register')), 0, 'no code stored')
   t.match((await register(app, phone, seen)).json(), { error: 'sms_code_invalid' })
 
   // The failed send did not count against the number's limits: the user may retry at once.
@@ -85,7 +86,7 @@ t.test('webhook: each attempt times out after SMS_WEBHOOK_TIMEOUT_MS', async (t)
   t.equal(gateway.requests.length, 3)
   // 3 attempts of 200 ms and 750 ms of backoff, against 9 s with the default timeout.
   t.ok(elapsed >= 1300 && elapsed < 4000, `answered in ${elapsed} ms`)
-  t.equal(await app.redis.exists(`sesame:{p${member}}:sms:reset_password`), 0)
+  t.equal(await app.redis.exists(phoneKeys(member).smsCode('reset_password')), 0)
 })
 
 t.test('webhook: a gateway that never answers gets a 503 within 10 s with the default timeout', async (t) => {
@@ -149,7 +150,7 @@ t.test('twilio: an error from the API is a 503 and leaves no code', async (t) =>
   const res = await askForCode(app, phone, 'register')
   t.equal(res.statusCode, 503)
   t.match(res.json(), { code: 0, error: 'service_unavailable' })
-  t.equal(await app.redis.exists(`sesame:{p${phone}}:sms:register`), 0)
+  t.equal(await app.redis.exists(phoneKeys(phone).smsCode('register')), 0)
 })
 
 /** Whether a log line holds `code` as a number of its own (not inside a timestamp or a phone number). */
@@ -192,7 +193,7 @@ t.test('webhook provider: no log line at any level holds a code, through registe
   const phone = newPhone()
   const codes = [await codeFor(app, gateway, phone, 'register')]
   t.equal((await register(app, phone, codes[0] ?? '')).statusCode, 201)
-  await app.redis.del(`sesame:{p${phone}}:sms-cooldown`)
+  await app.redis.del(phoneKeys(phone).smsCooldown)
   codes.push(await codeFor(app, gateway, phone, 'reset_password'))
   const reset = (smsCode: string) => app.inject({
     method: 'POST', url: '/password/reset', payload: { phone_number: phone, sms_code: smsCode, new_password: 'new password here' }
@@ -201,7 +202,7 @@ t.test('webhook provider: no log line at any level holds a code, through registe
   t.equal((await reset(codes[1] ?? '')).statusCode, 200)
 
   gateway.fallback = 500
-  await app.redis.del(`sesame:{p${phone}}:sms-cooldown`)
+  await app.redis.del(phoneKeys(phone).smsCooldown)
   t.equal((await askForCode(app, phone, 'reset_password')).statusCode, 503)
   codes.push(gateway.codeFor(phone))
 

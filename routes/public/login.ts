@@ -5,7 +5,6 @@ import { loginResult } from '../../src/observability/metrics.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
-  app.addHook('onRequest', app.limitAttemptsByIp)
   app.addHook('onResponse', async function (request, reply) {
     app.metrics?.logins.inc({ result: loginResult(reply.statusCode) })
   })

@@ -4,7 +4,6 @@ import { PasswordResetBody } from '../../src/schemas/sms.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
-  app.addHook('onRequest', app.limitAttemptsByIp)
   app.post('/password/reset', {
     schema: {
       summary: 'Set a new password with a reset code from POST /sms/code; every session of the user ends',

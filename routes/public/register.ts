@@ -6,7 +6,6 @@ import { RegisterBody, VerifiedRegisterBody } from '../../src/schemas/accounts.j
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
-  app.addHook('onRequest', app.limitAttemptsByIp)
   const { PASSWORD_MIN_LENGTH, PHONE_VERIFICATION } = app.config
   app.post('/register', {
     schema: {

@@ -9,7 +9,6 @@ import { SmsCodeBody, SmsCodeData } from '../../src/schemas/sms.js'
  */
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { smsCodes, usersRepository } = app
-  app.addHook('onRequest', app.limitAttemptsByIp)
   app.post('/sms/code', {
     schema: {
       summary: 'Send a one-time code by SMS',

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { IP_ATTEMPTS_NAMESPACE } from '../redis/keys.js'
 import fastifyRateLimit from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
 import { rateLimited } from '../http/errors.js'
@@ -19,7 +20,7 @@ declare module 'fastify' {
  */
 export default fp(async (app) => {
   const { IP_RATE_LIMIT_PER_MINUTE, LOGIN_MAX_FAILURES, LOGIN_FAILURE_WINDOW_SECONDS } = app.config
-  await app.register(fastifyRateLimit, { global: false, redis: app.redis, nameSpace: 'sesame:ip-attempts:' })
+  await app.register(fastifyRateLimit, { global: false, redis: app.redis, nameSpace: IP_ATTEMPTS_NAMESPACE })
   // One limiter object for all the routes that use it, so they draw on one budget rather than one each.
   const limiter = app.createRateLimit({ max: IP_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 })
   app.decorate('limitAttemptsByIp', async function (request: FastifyRequest) {

@@ -1,21 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Cluster, Redis, Result } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import * as scripts from './scripts.js'
-import { defineScripts } from '../redis/scripts.js'
-
-type ScriptArg = string | number
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    sesameCreateSession(...args: ScriptArg[]): Result<number, Context>
-    sesameResolveSession(...args: ScriptArg[]): Result<string[] | null, Context>
-    sesameRevokeSession(...args: ScriptArg[]): Result<number, Context>
-    sesameRevokeSessionById(...args: ScriptArg[]): Result<number, Context>
-    sesameRevokeAllSessions(...args: ScriptArg[]): Result<number, Context>
-    sesameListSessions(...args: ScriptArg[]): Result<string[], Context>
-    sesameUpdateCachedUser(...args: ScriptArg[]): Result<number, Context>
-  }
-}
+import { defineScripts, script } from '../redis/scripts.js'
+import { userKeys } from '../redis/keys.js'
 
 export interface SessionSettings {
   ttlSeconds: number
@@ -64,25 +51,21 @@ export function parseToken (token: string): { userId: number, secret: string } |
   return { userId: Number(prefix), secret }
 }
 
-export const digestOf = (secret: string) => createHash('sha256').update(secret).digest('base64url')
-
-export const userKeys = (userId: number) => {
-  const base = `sesame:{u${userId}}`
-  return { user: `${base}:user`, index: `${base}:sessions`, sessionPrefix: `${base}:s:` }
-}
+/** What Redis keeps of a token: the SHA-256 of its secret, so a dump of Redis cannot be replayed. */
+export const tokenDigest = (secret: string) => createHash('sha256').update(secret).digest('base64url')
 
 export function createSessionStore (redis: Redis | Cluster, settings: SessionSettings) {
   const ttlMs = settings.ttlSeconds * 1000
   const slideAfterMs = settings.sliding ? SLIDE_AFTER_MS : 0
   const report = (event: 'created' | 'revoked', count: number) => { if (count > 0) settings.onEvent?.(event, count) }
-  defineScripts(redis, {
-    sesameCreateSession: { keys: 3, lua: scripts.CREATE_SESSION },
-    sesameResolveSession: { keys: 3, lua: scripts.RESOLVE_SESSION },
-    sesameRevokeSession: { keys: 2, lua: scripts.REVOKE_SESSION },
-    sesameRevokeSessionById: { keys: 2, lua: scripts.REVOKE_SESSION_BY_ID },
-    sesameRevokeAllSessions: { keys: 2, lua: scripts.REVOKE_ALL_SESSIONS },
-    sesameListSessions: { keys: 1, lua: scripts.LIST_SESSIONS },
-    sesameUpdateCachedUser: { keys: 1, lua: scripts.UPDATE_CACHED_USER }
+  const run = defineScripts(redis, {
+    sesameCreateSession: script<number>(3, scripts.CREATE_SESSION),
+    sesameResolveSession: script<string[] | null>(3, scripts.RESOLVE_SESSION),
+    sesameRevokeSession: script<number>(2, scripts.REVOKE_SESSION),
+    sesameRevokeSessionById: script<number>(2, scripts.REVOKE_SESSION_BY_ID),
+    sesameRevokeAllSessions: script<number>(2, scripts.REVOKE_ALL_SESSIONS),
+    sesameListSessions: script<string[]>(1, scripts.LIST_SESSIONS),
+    sesameUpdateCachedUser: script<number>(1, scripts.UPDATE_CACHED_USER)
   })
 
   return {
@@ -92,10 +75,10 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
     async create (user: CachedUserFields, userAgent: string) {
       const secret = randomBytes(32).toString('base64url')
       const token = `${user.id}.${secret}`
-      const digest = digestOf(secret)
+      const digest = tokenDigest(secret)
       const sessionId = randomBytes(16).toString('base64url')
       const keys = userKeys(user.id)
-      const revoked = await redis.sesameCreateSession(
+      const revoked = await run.sesameCreateSession(
         keys.user, keys.index, keys.sessionPrefix + digest,
         keys.sessionPrefix, digest, sessionId, Date.now(), ttlMs, settings.maxSessionsPerUser,
         userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime
@@ -109,9 +92,9 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
     async resolve (token: string): Promise<SessionUser | null> {
       const parsed = parseToken(token)
       if (parsed === null) return null
-      const digest = digestOf(parsed.secret)
+      const digest = tokenDigest(parsed.secret)
       const keys = userKeys(parsed.userId)
-      const found = await redis.sesameResolveSession(
+      const found = await run.sesameResolveSession(
         keys.user, keys.index, keys.sessionPrefix + digest, Date.now(), ttlMs, slideAfterMs
       )
       if (found === null) return null
@@ -121,14 +104,14 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
 
     async revoke (userId: number, tokenDigest: string) {
       const keys = userKeys(userId)
-      const ended = await redis.sesameRevokeSession(keys.user, keys.index, keys.sessionPrefix, tokenDigest)
+      const ended = await run.sesameRevokeSession(keys.user, keys.index, keys.sessionPrefix, tokenDigest)
       report('revoked', ended)
       return ended === 1
     },
 
     async revokeById (userId: number, sessionId: string) {
       const keys = userKeys(userId)
-      const ended = await redis.sesameRevokeSessionById(keys.user, keys.index, keys.sessionPrefix, sessionId)
+      const ended = await run.sesameRevokeSessionById(keys.user, keys.index, keys.sessionPrefix, sessionId)
       report('revoked', ended)
       return ended === 1
     },
@@ -136,14 +119,14 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
     /** Ends every session of the user except the one with `keepDigest`, if given. Returns how many ended. */
     async revokeAll (userId: number, keepDigest = '') {
       const keys = userKeys(userId)
-      const ended = await redis.sesameRevokeAllSessions(keys.user, keys.index, keys.sessionPrefix, keepDigest)
+      const ended = await run.sesameRevokeAllSessions(keys.user, keys.index, keys.sessionPrefix, keepDigest)
       report('revoked', ended)
       return ended
     },
 
     async list (userId: number): Promise<SessionInfo[]> {
       const keys = userKeys(userId)
-      const flat = await redis.sesameListSessions(keys.index, keys.sessionPrefix)
+      const flat = await run.sesameListSessions(keys.index, keys.sessionPrefix)
       const sessions: SessionInfo[] = []
       for (let i = 0; i + 2 < flat.length; i += 3) {
         sessions.push({ id: flat[i] ?? '', createdAt: new Date(Number(flat[i + 1])).toISOString(), userAgent: flat[i + 2] ?? '' })
@@ -152,7 +135,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
     },
 
     async updateCachedNickname (userId: number, nickname: string | null) {
-      await redis.sesameUpdateCachedUser(userKeys(userId).user, 'nickname', nickname ?? '')
+      await run.sesameUpdateCachedUser(userKeys(userId).user, 'nickname', nickname ?? '')
     }
   }
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { build, logIn, loggedInUser } from '../support/helper.js'
-import { userKeys } from '../../src/sessions/store.js'
+import { userKeys } from '../../src/redis/keys.js'
 
 type App = Awaited<ReturnType<typeof build>>
 const userStatus = async (app: App, token: string) => (await app.inject({ method: 'GET', url: '/user', headers: { token } })).statusCode

@@ -1,3 +1,4 @@
+import { phoneKeys } from '../../src/redis/keys.js'
 import t from 'tap'
 import { newPhone, PASSWORD, registerUser } from '../support/helper.js'
 import { buildWithGateway, codeFor, skipCooldown, wrongCode } from '../support/sms-helper.js'
@@ -17,7 +18,7 @@ t.test('reset flow: code, new password, every session ends, the failed-login cou
     const res = await app.inject({ method: 'POST', url: '/login', payload: { phone_number: phone, password: PASSWORD }, headers: { 'user-agent': agent } })
     tokens.push(res.json().token as string)
   }
-  const failures = `sesame:{p${phone}}:login-failures`
+  const failures = phoneKeys(phone).loginFailures
   await app.redis.set(failures, '4', 'EX', 900)
 
   const code = await codeFor(app, gateway, phone, 'reset_password')
@@ -60,7 +61,7 @@ t.test('wrong, expired, register-purpose and unknown-number codes are 400 sms_co
   await skipCooldown(app, phone)
   const code = await codeFor(app, gateway, phone, 'reset_password')
   await invalid({ phone_number: phone, sms_code: wrongCode(code) }, 'wrong code')
-  await app.redis.pexpire(`sesame:{p${phone}}:sms:reset_password`, 1)
+  await app.redis.pexpire(phoneKeys(phone).smsCode('reset_password'), 1)
   await new Promise((resolve) => setTimeout(resolve, 20))
   await invalid({ phone_number: phone, sms_code: code }, 'expired code')
   t.equal(await logInStatus(app, phone, PASSWORD), 200, 'the password is unchanged')

@@ -1,3 +1,4 @@
+import { phoneKeys } from '../../src/redis/keys.js'
 import t from 'tap'
 import { build, newPhone, PASSWORD, registerUser } from '../support/helper.js'
 import { buildWithGateway, codeFor, skipCooldown, wrongCode } from '../support/sms-helper.js'
@@ -21,7 +22,7 @@ t.test('verified registration: code, then register with it; the code works once'
   const again = await register(app, { phone_number: phone, password: PASSWORD, sms_code: code })
   t.equal(again.statusCode, 400)
   t.same(again.json(), { code: 0, error: 'sms_code_invalid', message: 'the SMS code is wrong, expired or already used; ask for a new one' })
-  t.equal(await app.redis.exists(`sesame:{p${phone}}:sms:register`), 0)
+  t.equal(await app.redis.exists(phoneKeys(phone).smsCode('register')), 0)
 })
 
 t.test('with PHONE_VERIFICATION=required a missing code is 400 validation_failed', async (t) => {
@@ -48,7 +49,7 @@ t.test('wrong, expired, other-purpose and other-number codes are 400 sms_code_in
   const resetCode = await codeFor(app, gateway, member, 'reset_password')
   await invalid({ phone_number: member, sms_code: resetCode }, 'a reset code is no register code (and no phone_taken is revealed)')
 
-  await app.redis.pexpire(`sesame:{p${phone}}:sms:register`, 1)
+  await app.redis.pexpire(phoneKeys(phone).smsCode('register'), 1)
   await new Promise((resolve) => setTimeout(resolve, 20))
   await invalid({ phone_number: phone, sms_code: code }, 'expired code')
 })
@@ -70,7 +71,7 @@ t.test('a code is dead after 5 wrong tries, even the right one', async (t) => {
   const res = await register(app, { phone_number: next, password: PASSWORD, sms_code: code })
   t.equal(res.statusCode, 400)
   t.match(res.json(), { code: 0, error: 'sms_code_invalid' })
-  t.equal(await app.redis.exists(`sesame:{p${next}}:sms:register`), 0, 'the dead code is deleted')
+  t.equal(await app.redis.exists(phoneKeys(next).smsCode('register')), 0, 'the dead code is deleted')
 
   // A new code brings new tries.
   await skipCooldown(app, next)
@@ -110,7 +111,7 @@ t.test('phone_taken is answered only for a right code, and leaves that code usab
   const taken = await register(app, { phone_number: phone, password: PASSWORD, sms_code: code })
   t.equal(taken.statusCode, 409)
   t.same(taken.json(), { code: 0, error: 'phone_taken', message: 'this phone number is already registered' })
-  t.equal(await app.redis.exists(`sesame:{p${phone}}:sms:register`), 1, 'the code is still there')
+  t.equal(await app.redis.exists(phoneKeys(phone).smsCode('register')), 1, 'the code is still there')
   t.equal((await register(app, { phone_number: phone, password: PASSWORD, sms_code: code })).statusCode, 409, 'and still right')
 })
 

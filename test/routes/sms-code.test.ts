@@ -1,3 +1,4 @@
+import { phoneKeys } from '../../src/redis/keys.js'
 import t from 'tap'
 import { allKeys, newPhone, registerUser } from '../support/helper.js'
 import { askForCode, buildWithGateway, skipCooldown } from '../support/sms-helper.js'
@@ -29,7 +30,7 @@ t.test('a code goes to the gateway, and Redis keeps only its hash, for SMS_CODE_
   t.match(message.text, /^Your Sesame verification code is \d{6}\. It expires in 2 minutes\.$/)
   const code = gateway.codeFor(phone)
 
-  const key = `sesame:{p${phone}}:sms:register`
+  const key = phoneKeys(phone).smsCode('register')
   const stored = await app.redis.hgetall(key)
   t.same(Object.keys(stored).sort(), ['digest', 'tries'])
   t.equal(stored.tries, '0')
@@ -57,7 +58,7 @@ t.test('one code per number per 60 s, whatever the purpose: 429 with Retry-After
   t.equal(gateway.requests.length, 1, 'nothing more was sent')
 
   // Once the minute has passed (shortened here), the next code may be asked for.
-  await app.redis.pexpire(`sesame:{p${phone}}:sms-cooldown`, 1)
+  await app.redis.pexpire(phoneKeys(phone).smsCooldown, 1)
   await new Promise((resolve) => setTimeout(resolve, 20))
   t.equal((await askForCode(app, phone, 'reset_password')).statusCode, 200)
   t.equal(gateway.requests.length, 2)
@@ -84,7 +85,7 @@ t.test('at most 10 codes a day per number: the 11th is 429 until the first is a 
   t.equal(gateway.requests.filter((req) => req.body.includes(phone)).length, 5, 'only the register codes went out (the number is not registered)')
 
   // The window rolls: once the oldest send is a day old, one more code may go.
-  const sent = `sesame:{p${phone}}:sms-sent`
+  const sent = phoneKeys(phone).smsSent
   const [oldest] = await app.redis.zrange(sent, '0', '0')
   await app.redis.zadd(sent, String(Date.now() - 86_400_001), oldest ?? '')
   t.equal((await askForCode(app, phone, 'register')).statusCode, 200)
@@ -108,7 +109,7 @@ t.test('the answer is the same for a registered and an unregistered number, and 
   t.equal(answers[0]?.first.status, 200)
   t.equal(answers[0]?.second.status, 429)
   t.same(gateway.requests.map((req) => JSON.parse(req.body).phone_number), [registered], 'only the registered number got an SMS')
-  t.equal(await app.redis.exists(`sesame:{p${unregistered}}:sms:reset_password`), 0, 'no code exists for the unknown number')
+  t.equal(await app.redis.exists(phoneKeys(unregistered).smsCode('reset_password')), 0, 'no code exists for the unknown number')
 })
 
 t.test('bad input is a 400 in the envelope', async (t) => {

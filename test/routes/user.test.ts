@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { RowDataPacket } from 'mysql2'
 import { build, logIn, loggedInUser, PASSWORD } from '../support/helper.js'
-import { userKeys } from '../../src/sessions/store.js'
+import { userKeys } from '../../src/redis/keys.js'
 
 type App = Awaited<ReturnType<typeof build>>
 const getUser = (app: App, headers: Record<string, string>) => app.inject({ method: 'GET', url: '/user', headers })

@@ -1,3 +1,4 @@
+import { phoneKeys } from '../../src/redis/keys.js'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { build, type Teardown } from './helper.js'
@@ -78,4 +79,4 @@ export async function codeFor (app: App, gateway: Gateway, phone: string, purpos
 export const wrongCode = (code: string, offset = 1) => String((Number(code) + offset) % 1_000_000).padStart(6, '0')
 
 /** Lets the next code for `phone` be asked for at once, as if the 60 s had passed. */
-export const skipCooldown = (app: App, phone: string) => app.redis.del(`sesame:{p${phone}}:sms-cooldown`)
+export const skipCooldown = (app: App, phone: string) => app.redis.del(phoneKeys(phone).smsCooldown)

@@ -1,0 +1,22 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { TOKEN_SECURITY } from '../../src/schemas/accounts.js'
+import user from './user.js'
+import logout from './logout.js'
+import sessions from './sessions.js'
+
+/**
+ * Routes that need a token. `authenticate` runs after the body is parsed (a broken body is still
+ * 400/413/415) but before validation, so a request without a valid token gets 401, never a 400 about
+ * fields it had no right to send. The OpenAPI security requirement is declared here once too.
+ */
+const authenticatedRoutes: FastifyPluginAsync = async (app) => {
+  app.addHook('preValidation', app.authenticate)
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, security: TOKEN_SECURITY }
+  })
+  await app.register(user)
+  await app.register(logout)
+  await app.register(sessions)
+}
+
+export default authenticatedRoutes

@@ -1,0 +1,11 @@
+import type { FastifyPluginAsync } from 'fastify'
+import root from './root.js'
+import health from './health.js'
+
+/** `/`, `/health` and `/ready`: no token and no attempt budget, so a load balancer can always ask. */
+const serviceRoutes: FastifyPluginAsync = async (app) => {
+  await app.register(root)
+  await app.register(health)
+}
+
+export default serviceRoutes

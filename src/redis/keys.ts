@@ -1,0 +1,26 @@
+/*
+ * Every Redis key Sesame writes, built here and nowhere else. Keys changed together share a hash tag,
+ * so each multi-key script runs on Redis Cluster: `{u<id>}` for a user's sessions and cached user,
+ * `{p<E.164 number>}` for a phone number's SMS codes and failed-login counter.
+ */
+export const KEY_PREFIX = 'sesame:'
+
+/** A user's keys: the cached user hash, the session index (sorted set of digests) and one hash per session. */
+export const userKeys = (userId: number) => {
+  const base = `${KEY_PREFIX}{u${userId}}`
+  return { user: `${base}:user`, index: `${base}:sessions`, sessionPrefix: `${base}:s:` }
+}
+
+/** A phone number's keys. */
+export const phoneKeys = (phoneNumber: string) => {
+  const base = `${KEY_PREFIX}{p${phoneNumber}}`
+  return {
+    smsCode: (purpose: string) => `${base}:sms:${purpose}`,
+    smsCooldown: `${base}:sms-cooldown`,
+    smsSent: `${base}:sms-sent`,
+    loginFailures: `${base}:login-failures`
+  }
+}
+
+/** @fastify/rate-limit's namespace for the per-IP attempt budget (it appends the IP). */
+export const IP_ATTEMPTS_NAMESPACE = `${KEY_PREFIX}ip-attempts:`
