@@ -25,7 +25,6 @@ import serviceRoutes from '../routes/service/index.js'
 import publicRoutes from '../routes/public/index.js'
 import authenticatedRoutes from '../routes/authenticated/index.js'
 
-
 export interface BuildOptions {
   /** Fastify's logger option; by default a pino logger at LOG_LEVEL with secrets redacted. */
   logger?: FastifyServerOptions['logger']

@@ -1,8 +1,6 @@
 import t from 'tap'
-import { build, logIn, newPhone, PASSWORD, registerUser } from './support/helper.js'
+import { build, logIn, newPhone, PASSWORD, registerUser, type App } from './support/helper.js'
 import { freePort } from '../src/dev/local-services.js'
-
-type App = Awaited<ReturnType<typeof build>>
 
 async function scrape (port: number) {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`)

@@ -1,8 +1,7 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { build, newPhone, PASSWORD, registerUser } from './support/helper.js'
+import { build, newPhone, PASSWORD, registerUser, type App } from './support/helper.js'
 
-type App = Awaited<ReturnType<typeof build>>
 const login = (app: App, phone: string, password: string, remoteAddress = '127.0.0.1', headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/login', payload: { phone_number: phone, password }, remoteAddress, headers })
 

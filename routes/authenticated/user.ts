@@ -1,28 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentUser } from '../../src/auth/index.js'
-import { normalizeNickname, publicUser } from '../../src/accounts/accounts.js'
+import { toPublicUser } from '../../src/users/user.js'
 import { replies } from '../../src/schemas/envelope.js'
 import { User } from '../../src/schemas/common.js'
 import { ChangePasswordBody, NicknameBody } from '../../src/schemas/accounts.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
-  const { accounts, sessions, usersRepository } = app
+  const { accounts } = app
 
   app.get('/user', {
     schema: { summary: 'The logged-in user', tags: ['user'], response: replies(User.properties) }
   }, async function (request) {
-    return { code: 1 as const, message: 'ok', ...publicUser(currentUser(request)) }
+    return { code: 1 as const, message: 'ok', ...toPublicUser(currentUser(request)) }
   })
 
   app.patch('/user', {
     schema: { summary: 'Change the nickname', tags: ['user'], body: NicknameBody, response: replies({ user: User }) }
   }, async function (request) {
-    const user = currentUser(request)
-    if (request.body.nickname === undefined) return { code: 1 as const, message: 'nothing to change', user: publicUser(user) }
-    const nickname = normalizeNickname(request.body.nickname)
-    await usersRepository.updateNickname(user.id, nickname)
-    await sessions.updateCachedNickname(user.id, nickname)
-    return { code: 1 as const, message: 'user updated', user: publicUser({ ...user, nickname }) }
+    const user = await accounts.updateNickname(currentUser(request), request.body.nickname)
+    return { code: 1 as const, message: request.body.nickname === undefined ? 'nothing to change' : 'user updated', user: toPublicUser(user) }
   })
 
   app.post('/user/password', {

@@ -17,7 +17,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async function (request) {
     const { user, session } = await accounts.logIn({
-      phoneNumber: request.body.phone_number.trim(),
+      phoneNumber: request.body.phone_number,
       password: request.body.password,
       userAgent: (request.headers['user-agent'] ?? '').slice(0, 256)
     })

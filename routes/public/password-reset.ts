@@ -13,7 +13,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async function (request) {
     await accounts.resetPassword({
-      phoneNumber: request.body.phone_number.trim(),
+      phoneNumber: request.body.phone_number,
       smsCode: request.body.sms_code,
       newPassword: request.body.new_password
     })

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { normalizeNickname, publicUser } from '../../src/accounts/accounts.js'
+import { toPublicUser } from '../../src/users/user.js'
 import { replies } from '../../src/schemas/envelope.js'
 import { User } from '../../src/schemas/common.js'
 import { RegisterBody, VerifiedRegisterBody } from '../../src/schemas/accounts.js'
@@ -16,8 +16,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async function (request, reply) {
     const { phone_number: phoneNumber, password, nickname, sms_code: smsCode } = request.body
-    const user = await accounts.register({ phoneNumber: phoneNumber.trim(), password, nickname: normalizeNickname(nickname), smsCode })
-    return reply.code(201).send({ code: 1, message: 'register successful', user: publicUser(user) })
+    const user = await accounts.register({ phoneNumber, password, nickname, smsCode })
+    return reply.code(201).send({ code: 1, message: 'register successful', user: toPublicUser(user) })
   })
 }
 

@@ -8,7 +8,7 @@ import { SmsCodeBody, SmsCodeData } from '../../src/schemas/sms.js'
  * is not sent, but it takes its place under the number's limits all the same.
  */
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
-  const { smsCodes, usersRepository } = app
+  const { accounts } = app
   app.post('/sms/code', {
     schema: {
       summary: 'Send a one-time code by SMS',
@@ -18,10 +18,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
       response: replies(SmsCodeData)
     }
   }, async function (request) {
-    const phoneNumber = request.body.phone_number.trim()
-    const { purpose } = request.body
-    const deliver = purpose === 'register' || await usersRepository.findByPhone(phoneNumber) !== null
-    const { retryAfter } = await smsCodes.issue(phoneNumber, purpose, deliver)
+    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber: request.body.phone_number, purpose: request.body.purpose })
     return { code: 1 as const, message: 'if the number can receive it, a code is on its way', retry_after: retryAfter }
   })
 }

@@ -2,9 +2,11 @@ import type { FastifyBaseLogger } from 'fastify'
 import { fail, rateLimited } from '../http/errors.js'
 import type { LoginFailureCounter } from '../limits/login-failures.js'
 import type { PasswordHasher } from '../passwords/hasher.js'
-import type { CachedUserFields, SessionStore, SessionUser } from '../sessions/store.js'
-import type { SmsCodes } from '../sms/codes.js'
-import { PhoneTakenError, type UserRecord, type UsersRepository } from '../users/repository.js'
+import type { SessionStore, SessionUser } from '../sessions/store.js'
+import type { SmsCodes, SmsPurpose } from '../sms/codes.js'
+import { PhoneTakenError, type UsersRepository } from '../users/repository.js'
+import type { StoredUser, User } from '../users/user.js'
+import { normalizeNickname, normalizePhoneNumber } from './input.js'
 
 export interface AccountDeps {
   users: UsersRepository
@@ -15,35 +17,12 @@ export interface AccountDeps {
   log: FastifyBaseLogger
 }
 
-/** A user as the API shows it. */
-export const publicUser = (user: UserRecord | SessionUser) => ({
-  id: user.id,
-  phone_number: user.phoneNumber,
-  nickname: user.nickname,
-  register_time: user.registerTime instanceof Date ? user.registerTime.toISOString() : user.registerTime
-})
-
-const cachedFields = (user: UserRecord): CachedUserFields => ({
-  id: user.id,
-  phoneNumber: user.phoneNumber,
-  nickname: user.nickname,
-  registerTime: user.registerTime.toISOString()
-})
-
-// A lone UTF-16 surrogate is not Unicode: MySQL and Redis would store U+FFFD instead of what we answered.
-const LONE_SURROGATE = /\p{Surrogate}/u
-
-/** Trims a nickname; `null` and absent stay null. The schema has already refused blank strings. */
-export function normalizeNickname (nickname: string | null | undefined) {
-  if (nickname != null && LONE_SURROGATE.test(nickname)) throw fail('validation_failed', 'body/nickname must be well-formed Unicode')
-  return nickname?.trim() ?? null
-}
-
 /**
  * Creates a user. A code that is sent is checked, whatever PHONE_VERIFICATION says: checked first, so
  * that a wrong code never tells whether the number is registered; used up last, so phone_taken leaves it usable.
  */
-async function register (deps: AccountDeps, input: { phoneNumber: string, password: string, nickname: string | null, smsCode?: string }) {
+async function register (deps: AccountDeps, body: { phoneNumber: string, password: string, nickname?: string | null, smsCode?: string }) {
+  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber), nickname: normalizeNickname(body.nickname) }
   if (input.smsCode !== undefined) {
     const checked = await deps.smsCodes.check(input.phoneNumber, 'register', input.smsCode)
     if (await deps.users.findByPhone(input.phoneNumber) !== null) throw fail('phone_taken')
@@ -64,7 +43,8 @@ async function register (deps: AccountDeps, input: { phoneNumber: string, passwo
  * reached even the right password gets 429 until the window passes. A success clears the count, and
  * a hash made with weaker parameters is upgraded on the way.
  */
-async function logIn (deps: AccountDeps, input: { phoneNumber: string, password: string, userAgent: string }) {
+async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: string, userAgent: string }) {
+  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
   const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber)
   if (blockedFor > 0) throw rateLimited(blockedFor)
   const user = await deps.users.findByPhone(input.phoneNumber)
@@ -76,12 +56,12 @@ async function logIn (deps: AccountDeps, input: { phoneNumber: string, password:
     throw fail('invalid_credentials')
   }
   if (deps.passwords.needsRehash(user.passwordHash)) await upgradeHash(deps, user, input.password)
-  const session = await deps.sessions.create(cachedFields(user), input.userAgent)
+  const session = await deps.sessions.create(withoutHash(user), input.userAgent)
   if (failures > 0) await deps.loginFailures.clear(input.phoneNumber)
   return { user, session }
 }
 
-async function upgradeHash (deps: AccountDeps, user: UserRecord, password: string) {
+async function upgradeHash (deps: AccountDeps, user: StoredUser, password: string) {
   try {
     await deps.users.updatePasswordHash(user.id, await deps.passwords.hash(password), false)
     deps.log.info({ userId: user.id }, 'password hash upgraded')
@@ -108,7 +88,8 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
  * (an unknown number has none, so it fails the same way) and used up only once the new hash is ready.
  * Then every session ends and the number's failed-login counter (SPEC §4) is cleared.
  */
-async function resetPassword (deps: AccountDeps, input: { phoneNumber: string, smsCode: string, newPassword: string }) {
+async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, smsCode: string, newPassword: string }) {
+  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
   const checked = await deps.smsCodes.check(input.phoneNumber, 'reset_password', input.smsCode)
   const user = await deps.users.findByPhone(input.phoneNumber)
   if (user === null) throw fail('sms_code_invalid')
@@ -120,13 +101,36 @@ async function resetPassword (deps: AccountDeps, input: { phoneNumber: string, s
   await deps.loginFailures.clear(input.phoneNumber)
 }
 
+/** Sets the nickname in MySQL, then in the cached user; `undefined` changes nothing. */
+async function updateNickname (deps: AccountDeps, user: SessionUser, requested: string | null | undefined): Promise<User> {
+  if (requested === undefined) return user
+  const nickname = normalizeNickname(requested)
+  await deps.users.updateNickname(user.id, nickname)
+  await deps.sessions.updateCachedNickname(user.id, nickname)
+  return { ...user, nickname }
+}
+
+/**
+ * Sends a one-time code. The answer is the same whether or not the number is registered: a reset code
+ * for an unknown number is not sent, but it takes its place under the number's limits all the same.
+ */
+async function requestSmsCode (deps: AccountDeps, body: { phoneNumber: string, purpose: SmsPurpose }) {
+  const phoneNumber = normalizePhoneNumber(body.phoneNumber)
+  const deliver = body.purpose === 'register' || await deps.users.findByPhone(phoneNumber) !== null
+  return await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
+}
+
+const withoutHash = ({ passwordHash: _hash, ...user }: StoredUser): User => user
+
 /** The account operations, bound to their dependencies. */
 export function createAccounts (deps: AccountDeps) {
   return {
     register: (input: Parameters<typeof register>[1]) => register(deps, input),
     logIn: (input: Parameters<typeof logIn>[1]) => logIn(deps, input),
     changePassword: (user: SessionUser, input: Parameters<typeof changePassword>[2]) => changePassword(deps, user, input),
-    resetPassword: (input: Parameters<typeof resetPassword>[1]) => resetPassword(deps, input)
+    resetPassword: (input: Parameters<typeof resetPassword>[1]) => resetPassword(deps, input),
+    updateNickname: (user: SessionUser, nickname: string | null | undefined) => updateNickname(deps, user, nickname),
+    requestSmsCode: (input: Parameters<typeof requestSmsCode>[1]) => requestSmsCode(deps, input)
   }
 }
 

@@ -15,7 +15,6 @@ if failures == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', K
 return failures
 `
 
-
 /**
  * Failed logins per phone number, in Redis so that every instance shares them. After `maxFailures`
  * within `windowSeconds`, `check` reports how long logins for that number stay blocked.

@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis'
 import * as scripts from './scripts.js'
 import { defineScripts, script } from '../redis/scripts.js'
 import { userKeys } from '../redis/keys.js'
+import type { User } from '../users/user.js'
 
 export interface SessionSettings {
   ttlSeconds: number
@@ -12,21 +13,10 @@ export interface SessionSettings {
   onEvent?: (event: 'created' | 'revoked', count: number) => void
 }
 
-/** The user a token resolves to, as cached in Redis. */
-export interface SessionUser {
-  id: number
-  phoneNumber: string
-  nickname: string | null
-  registerTime: string
+/** The user a token resolves to, as cached in Redis, with the session the token belongs to. */
+export interface SessionUser extends User {
   sessionId: string
   tokenDigest: string
-}
-
-export interface CachedUserFields {
-  id: number
-  phoneNumber: string
-  nickname: string | null
-  registerTime: string
 }
 
 export interface SessionInfo {
@@ -72,7 +62,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
     ttlSeconds: settings.ttlSeconds,
 
     /** Starts a session; beyond the per-user limit the oldest ones end. Returns the token, shown once. */
-    async create (user: CachedUserFields, userAgent: string) {
+    async create (user: User, userAgent: string) {
       const secret = randomBytes(32).toString('base64url')
       const token = `${user.id}.${secret}`
       const digest = tokenDigest(secret)

@@ -3,13 +3,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2'
 import { DependencyTimeoutError } from '../http/dependency-failures.js'
 import { withDeadline } from '../runtime/deadline.js'
 
-export interface UserRecord {
-  id: number
-  phoneNumber: string
-  passwordHash: string
-  nickname: string | null
-  registerTime: Date
-}
+import type { StoredUser } from './user.js'
 
 interface UserRow extends RowDataPacket {
   id: number
@@ -26,12 +20,12 @@ const QUERY_TIMEOUT_MS = 1500
 
 const COLUMNS = 'id, phone_number, password_hash, nickname, register_time'
 
-const toRecord = (row: UserRow): UserRecord => ({
+const toStoredUser = (row: UserRow): StoredUser => ({
   id: Number(row.id),
   phoneNumber: row.phone_number,
   passwordHash: row.password_hash,
   nickname: row.nickname,
-  registerTime: row.register_time
+  registerTime: row.register_time.toISOString()
 })
 
 const isDuplicateKey = (err: unknown) => (err as { code?: string } | null)?.code === 'ER_DUP_ENTRY'
@@ -49,14 +43,14 @@ export function createUsersRepository (db: MySQLPromisePool) {
 
   const findOne = async (where: string, value: string | number) => {
     const [rows] = await run<UserRow[]>(`SELECT ${COLUMNS} FROM user WHERE ${where} = ? LIMIT 1`, [value])
-    return rows[0] === undefined ? null : toRecord(rows[0])
+    return rows[0] === undefined ? null : toStoredUser(rows[0])
   }
 
   return {
     findByPhone: (phoneNumber: string) => findOne('phone_number', phoneNumber),
     findById: (id: number) => findOne('id', id),
 
-    async insert (user: { phoneNumber: string, passwordHash: string, nickname: string | null }): Promise<UserRecord> {
+    async insert (user: { phoneNumber: string, passwordHash: string, nickname: string | null }): Promise<StoredUser> {
       const registerTime = new Date()
       registerTime.setMilliseconds(0)
       try {
@@ -64,7 +58,7 @@ export function createUsersRepository (db: MySQLPromisePool) {
           'INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)',
           [user.phoneNumber, user.passwordHash, user.nickname, registerTime, registerTime]
         )
-        return { ...user, id: Number(result.insertId), registerTime }
+        return { ...user, id: Number(result.insertId), registerTime: registerTime.toISOString() }
       } catch (err) {
         if (isDuplicateKey(err)) throw new PhoneTakenError('phone number taken', { cause: err })
         throw err

@@ -1,7 +1,6 @@
 import t from 'tap'
-import { build, logIn, newPhone, PASSWORD, registerUser } from '../support/helper.js'
+import { build, logIn, newPhone, PASSWORD, registerUser, type App } from '../support/helper.js'
 
-type App = Awaited<ReturnType<typeof build>>
 const login = (app: App, phone: string, password: string) =>
   app.inject({ method: 'POST', url: '/login', payload: { phone_number: phone, password } })
 const userStatus = async (app: App, token: string) => (await app.inject({ method: 'GET', url: '/user', headers: { token } })).statusCode

@@ -1,8 +1,7 @@
 import t from 'tap'
-import { build, logIn, loggedInUser } from '../support/helper.js'
+import { build, logIn, loggedInUser, type App } from '../support/helper.js'
 import { userKeys } from '../../src/redis/keys.js'
 
-type App = Awaited<ReturnType<typeof build>>
 const userStatus = async (app: App, token: string) => (await app.inject({ method: 'GET', url: '/user', headers: { token } })).statusCode
 
 for (const method of ['GET', 'POST'] as const) {

@@ -1,7 +1,6 @@
 import t from 'tap'
-import { build, logIn, loggedInUser } from '../support/helper.js'
+import { build, logIn, loggedInUser, type App } from '../support/helper.js'
 
-type App = Awaited<ReturnType<typeof build>>
 const listSessions = async (app: App, token: string) => {
   const res = await app.inject({ method: 'GET', url: '/sessions', headers: { token } })
   return res.json().sessions as Array<{ id: string, created_at: string, user_agent: string, current: boolean }>

@@ -1,9 +1,8 @@
 import t from 'tap'
 import type { RowDataPacket } from 'mysql2'
-import { build, logIn, loggedInUser, PASSWORD } from '../support/helper.js'
+import { build, logIn, loggedInUser, PASSWORD, type App } from '../support/helper.js'
 import { userKeys } from '../../src/redis/keys.js'
 
-type App = Awaited<ReturnType<typeof build>>
 const getUser = (app: App, headers: Record<string, string>) => app.inject({ method: 'GET', url: '/user', headers })
 
 t.test('GET /user answers the user behind the token header', async (t) => {

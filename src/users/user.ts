@@ -1,0 +1,22 @@
+/** The one user shape: what the repository returns, the session cache holds and a route replies with. */
+export interface User {
+  id: number
+  /** E.164 once normalised (src/accounts/input.ts). */
+  phoneNumber: string
+  nickname: string | null
+  /** ISO 8601, whole seconds. */
+  registerTime: string
+}
+
+/** A user as the repository stores it: the user and the password hash, which never leaves accounts/. */
+export interface StoredUser extends User {
+  passwordHash: string
+}
+
+/** The user on the wire, with the original app's field names. */
+export const toPublicUser = (user: User) => ({
+  id: user.id,
+  phone_number: user.phoneNumber,
+  nickname: user.nickname,
+  register_time: user.registerTime
+})
