@@ -4,6 +4,9 @@ import { Type, type Static } from '@sinclair/typebox'
 /** The SMS_PROVIDER choices; each has a file in src/sms/providers/. */
 export const SMS_PROVIDER_NAMES = ['log', 'webhook', 'twilio'] as const
 
+/** Comma-separated secrets, each at least 32 characters (a shorter key is a bad value). */
+const KeyList = Type.String({ pattern: '^[^,\\s]{32,}(,[^,\\s]{32,})*$', description: 'comma-separated keys of at least 32 characters' })
+
 const Seconds = (defaultValue: number) => Type.Integer({ minimum: 1, maximum: 31_536_000, default: defaultValue })
 
 export const EnvSchema = Type.Object({
@@ -43,7 +46,30 @@ export const EnvSchema = Type.Object({
   METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
   METRICS_HOST: Type.Optional(Type.String({ minLength: 1 })),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
-  MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0 })
+  MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0 }),
+  // docs/API.md §15: settings of the account's life, SMS abuse, your own API, protection and events
+  DEFAULT_COUNTRY: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+  REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 600, default: 10 }),
+  SMS_LOGIN_REGISTERS: Type.Boolean({ default: false }),
+  SMS_ALLOWED_COUNTRIES: Type.Optional(Type.String({ pattern: '^[A-Z]{2}(,[A-Z]{2})*$' })),
+  SMS_LIMIT_PER_PREFIX_HOURLY: Type.Integer({ minimum: 1, default: 20 }),
+  SMS_LIMIT_PER_COUNTRY_HOURLY: Type.Integer({ minimum: 1, default: 1000 }),
+  SMS_LIMIT_DAILY: Type.Integer({ minimum: 1, default: 10_000 }),
+  SMS_CHALLENGE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  SMS_TEST_NUMBERS: Type.Optional(Type.String({ pattern: '^\\+[0-9]{6,15}=[0-9]{6}(,\\+[0-9]{6,15}=[0-9]{6})*$' })),
+  SMS_TEST_NUMBERS_UNTIL: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2}))?$', description: 'an ISO 8601 date' })),
+  SERVICE_KEYS: Type.Optional(KeyList),
+  ADMIN_KEYS: Type.Optional(KeyList),
+  PWNED_PASSWORDS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  PWNED_PASSWORDS_FAIL_OPEN: Type.Boolean({ default: true }),
+  SESSION_MAX_LIFETIME_SECONDS: Type.Integer({ minimum: 0, maximum: 315_360_000, default: 15_552_000 }),
+  WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  // Operations (issue 14) and the in-memory session cache (issue 12)
+  CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1 })),
+  SHUTDOWN_DRAIN_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 0 }),
+  DOCS_ENABLED: Type.Boolean({ default: true }),
+  SESSION_CACHE_SIZE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 100_000 })
 })
 
 export type Config = Static<typeof EnvSchema>

@@ -17,7 +17,15 @@ export const ERRORS = {
   rate_limited: { status: 429, code: 0, message: 'too many attempts, please retry later' },
   sms_code_invalid: { status: 400, code: 0, message: 'the SMS code is wrong, expired or already used; ask for a new one' },
   service_unavailable: { status: 503, code: 0, message: 'service temporarily unavailable, please retry' },
-  internal_error: { status: 500, code: 0, message: 'internal server error' }
+  internal_error: { status: 500, code: 0, message: 'internal server error' },
+  request_timeout: { status: 408, code: 0, message: 'the request did not arrive in time' },
+  password_too_common: { status: 400, code: 0, message: 'this password is too common or has appeared in a data breach; choose another' },
+  sms_not_allowed: { status: 400, code: 0, message: 'SMS codes cannot be sent to this country' },
+  challenge_failed: { status: 400, code: 0, message: 'the challenge was not passed; try again' },
+  second_factor_required: { status: 401, code: 0, message: 'enter the code from your authenticator app' },
+  second_factor_invalid: { status: 401, code: 0, message: 'the two-factor code is wrong or expired' },
+  account_banned: { status: 403, code: 0, message: 'this account has been suspended' },
+  service_key_invalid: { status: 401, code: 0, message: 'a valid service key is required' }
 } as const satisfies Record<string, { status: number, code: 0 | 2, message: string }>
 
 export type ErrorName = keyof typeof ERRORS

@@ -62,7 +62,15 @@ const STATUS_OF: Record<ErrorName, number> = {
   phone_taken: 409,
   rate_limited: 429,
   service_unavailable: 503,
-  internal_error: 500
+  internal_error: 500,
+  request_timeout: 408,
+  password_too_common: 400,
+  sms_not_allowed: 400,
+  challenge_failed: 400,
+  second_factor_required: 401,
+  second_factor_invalid: 401,
+  account_banned: 403,
+  service_key_invalid: 401
 }
 
 const isErrorName = (value: unknown): value is ErrorName => (ERROR_NAMES as readonly unknown[]).includes(value)

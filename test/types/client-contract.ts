@@ -35,7 +35,9 @@ export type Contract = [
   Expect<Equal<ErrorName,
     | 'validation_failed' | 'invalid_json' | 'payload_too_large' | 'unsupported_media_type' | 'not_found'
     | 'method_not_allowed' | 'invalid_credentials' | 'phone_taken' | 'token_required' | 'token_invalid'
-    | 'wrong_password' | 'rate_limited' | 'sms_code_invalid' | 'service_unavailable' | 'internal_error'>>,
+    | 'wrong_password' | 'rate_limited' | 'sms_code_invalid' | 'service_unavailable' | 'internal_error'
+    | 'request_timeout' | 'password_too_common' | 'sms_not_allowed' | 'challenge_failed' | 'second_factor_required'
+    | 'second_factor_invalid' | 'account_banned' | 'service_key_invalid'>>,
   Expect<Equal<SesameError['code'], 0 | 2>>,
   Expect<Equal<SesameError['retryAfter'], number | undefined>>
 ]
