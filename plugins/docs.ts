@@ -19,7 +19,8 @@ export default fp(async (app) => {
       components: {
         securitySchemes: {
           token: { type: 'apiKey', in: 'header', name: 'token', description: 'The token from POST /login' },
-          bearer: { type: 'http', scheme: 'bearer', description: 'The same token as Authorization: Bearer <token>' }
+          bearer: { type: 'http', scheme: 'bearer', description: 'The same token as Authorization: Bearer <token>' },
+          serviceKey: { type: 'http', scheme: 'bearer', description: 'One of SERVICE_KEYS, for POST /introspect from your own services' }
         }
       }
     }

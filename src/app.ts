@@ -24,6 +24,8 @@ import smsCodes from './sms/index.js'
 import serviceRoutes from '../routes/service/index.js'
 import publicRoutes from '../routes/public/index.js'
 import authenticatedRoutes from '../routes/authenticated/index.js'
+import introspectionRoutes from '../routes/introspection/index.js'
+import serviceKeys from './service-keys/index.js'
 
 export interface BuildOptions {
   /** Fastify's logger option; by default a pino logger at LOG_LEVEL with secrets redacted. */
@@ -76,12 +78,14 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     await app.register(sessions)
     await app.register(auth)
     await app.register(rateLimits)
+    await app.register(serviceKeys)
     await app.register(smsCodes)
     await app.register(accounts)
 
     await app.register(serviceRoutes)
     await app.register(publicRoutes)
     await app.register(authenticatedRoutes)
+    await app.register(introspectionRoutes)
   } catch (err) {
     // A plugin failed (say Redis never answered): close what the others opened, such as the MySQL pool.
     await app.close().catch(() => {})
