@@ -20,6 +20,7 @@ export default fp(async (app) => {
         securitySchemes: {
           token: { type: 'apiKey', in: 'header', name: 'token', description: 'The token from POST /login' },
           bearer: { type: 'http', scheme: 'bearer', description: 'The same token as Authorization: Bearer <token>' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'One of ADMIN_KEYS, for the /admin/ routes (support only)' },
           serviceKey: { type: 'http', scheme: 'bearer', description: 'One of SERVICE_KEYS, for POST /introspect from your own services' }
         }
       }

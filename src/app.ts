@@ -25,6 +25,8 @@ import serviceRoutes from '../routes/service/index.js'
 import publicRoutes from '../routes/public/index.js'
 import authenticatedRoutes from '../routes/authenticated/index.js'
 import introspectionRoutes from '../routes/introspection/index.js'
+import adminRoutes from '../routes/admin/index.js'
+import admin from './admin/index.js'
 import serviceKeys from './service-keys/index.js'
 
 export interface BuildOptions {
@@ -79,6 +81,7 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     await app.register(auth)
     await app.register(rateLimits)
     await app.register(serviceKeys)
+    await app.register(admin)
     await app.register(smsCodes)
     await app.register(accounts)
 
@@ -86,6 +89,7 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     await app.register(publicRoutes)
     await app.register(authenticatedRoutes)
     await app.register(introspectionRoutes)
+    await app.register(adminRoutes)
   } catch (err) {
     // A plugin failed (say Redis never answered): close what the others opened, such as the MySQL pool.
     await app.close().catch(() => {})

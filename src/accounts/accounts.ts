@@ -55,6 +55,8 @@ async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: 
     await deps.loginFailures.record(input.phoneNumber)
     throw fail('invalid_credentials')
   }
+  // Only after the password check, so a ban tells nothing to someone who does not know the password.
+  if (user.bannedAt !== null) throw fail('account_banned')
   if (deps.passwords.needsRehash(user.passwordHash)) await upgradeHash(deps, user, input.password)
   const session = await deps.sessions.create(withoutHash(user), input.userAgent)
   if (failures > 0) await deps.loginFailures.clear(input.phoneNumber)
@@ -120,7 +122,7 @@ async function requestSmsCode (deps: AccountDeps, body: { phoneNumber: string, p
   return await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
 }
 
-const withoutHash = ({ passwordHash: _hash, ...user }: StoredUser): User => user
+const withoutHash = ({ passwordHash: _hash, bannedAt: _banned, ...user }: StoredUser): User => user
 
 /** The account operations, bound to their dependencies. */
 export function createAccounts (deps: AccountDeps) {

@@ -11,6 +11,7 @@ interface UserRow extends RowDataPacket {
   password_hash: string
   nickname: string | null
   register_time: Date
+  banned_at: Date | null
 }
 
 export class PhoneTakenError extends Error {}
@@ -18,14 +19,15 @@ export class PhoneTakenError extends Error {}
 // A query that has not answered in this long fails (503) rather than holding the request.
 const QUERY_TIMEOUT_MS = 1500
 
-const COLUMNS = 'id, phone_number, password_hash, nickname, register_time'
+const COLUMNS = 'id, phone_number, password_hash, nickname, register_time, banned_at'
 
 const toStoredUser = (row: UserRow): StoredUser => ({
   id: Number(row.id),
   phoneNumber: row.phone_number,
   passwordHash: row.password_hash,
   nickname: row.nickname,
-  registerTime: row.register_time.toISOString()
+  registerTime: row.register_time.toISOString(),
+  bannedAt: row.banned_at?.toISOString() ?? null
 })
 
 const isDuplicateKey = (err: unknown) => (err as { code?: string } | null)?.code === 'ER_DUP_ENTRY'
@@ -58,11 +60,17 @@ export function createUsersRepository (db: MySQLPromisePool) {
           'INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)',
           [user.phoneNumber, user.passwordHash, user.nickname, registerTime, registerTime]
         )
-        return { ...user, id: Number(result.insertId), registerTime: registerTime.toISOString() }
+        return { ...user, id: Number(result.insertId), registerTime: registerTime.toISOString(), bannedAt: null }
       } catch (err) {
         if (isDuplicateKey(err)) throw new PhoneTakenError('phone number taken', { cause: err })
         throw err
       }
+    },
+
+    /** Bans (now) or unbans the user; false if there is no such user. */
+    async setBanned (id: number, banned: boolean) {
+      const [result] = await run<ResultSetHeader>('UPDATE user SET banned_at = ? WHERE id = ?', [banned ? new Date() : null, id])
+      return result.affectedRows === 1
     },
 
     async updateNickname (id: number, nickname: string | null) {

@@ -11,6 +11,8 @@ export interface User {
 /** A user as the repository stores it: the user and the password hash, which never leaves accounts/. */
 export interface StoredUser extends User {
   passwordHash: string
+  /** When an admin banned the user (docs/API.md §14), or null. */
+  bannedAt: string | null
 }
 
 /** The user on the wire, with the original app's field names. */

@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { replies } from '../../src/schemas/envelope.js'
+import { AdminUserData, RevokedData, UserIdParams, UserLookupQuery } from '../../src/schemas/admin.js'
+import { toPublicUser } from '../../src/users/user.js'
+
+const plugin: FastifyPluginAsyncTypebox = async (app) => {
+  const { admin } = app
+
+  app.get('/users', {
+    schema: { summary: 'Find a user by phone number, with its sessions', querystring: UserLookupQuery, response: replies(AdminUserData) }
+  }, async function (request) {
+    const { user, sessions } = await admin.lookUp(request.query.phone_number)
+    return {
+      code: 1 as const,
+      message: 'ok',
+      user: { ...toPublicUser(user), banned: user.bannedAt !== null, banned_at: user.bannedAt },
+      sessions: sessions.map((s) => ({ id: s.id, created_at: s.createdAt, user_agent: s.userAgent }))
+    }
+  })
+
+  app.post('/users/:id/ban', {
+    schema: { summary: 'Ban a user: every session ends now, every later login answers 403 account_banned', params: UserIdParams, response: replies(RevokedData) }
+  }, async function (request) {
+    return { code: 1 as const, message: 'user banned', revoked: await admin.ban(Number(request.params.id)) }
+  })
+
+  app.post('/users/:id/unban', {
+    schema: { summary: 'Lift a ban', params: UserIdParams, response: replies({}) }
+  }, async function (request) {
+    await admin.unban(Number(request.params.id))
+    return { code: 1 as const, message: 'user unbanned' }
+  })
+
+  app.delete('/users/:id/sessions', {
+    schema: { summary: 'End every session of a user', params: UserIdParams, response: replies(RevokedData) }
+  }, async function (request) {
+    return { code: 1 as const, message: 'all sessions ended', revoked: await admin.endSessions(Number(request.params.id)) }
+  })
+}
+
+export default plugin
