@@ -18,7 +18,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
       response: replies(SmsCodeData)
     }
   }, async function (request) {
-    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber: request.body.phone_number, purpose: request.body.purpose })
+    const { phone_number: phoneNumber, purpose, challenge_token: challengeToken } = request.body
+    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber, purpose, challengeToken, ip: request.ip })
     return { code: 1 as const, message: 'if the number can receive it, a code is on its way', retry_after: retryAfter }
   })
 }
