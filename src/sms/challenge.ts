@@ -25,7 +25,7 @@ export function createChallengeVerifier (url: string, timeoutMs = CHALLENGE_TIME
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ challenge_token: request.challengeToken, phone_number: request.phoneNumber, purpose: request.purpose, ip: request.ip }),
         signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error'
+        redirect: 'manual' // a redirect is an answer, and not a pass
       })
       body = await response.json().catch(() => null)
     } catch {
