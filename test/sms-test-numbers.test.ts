@@ -3,7 +3,7 @@ import { build, newPhone, PASSWORD, registerUser, type Teardown } from './suppor
 import { buildWithGateway, skipCooldown } from './support/sms-helper.js'
 import { smsCode } from './support/sms-abuse-helper.js'
 import { createTestNumbers } from '../src/sms/test-numbers.js'
-import type { RawEnv } from '../src/config/env.js'
+import { loadConfig, type RawEnv } from '../src/config/env.js'
 
 const FUTURE = new Date(Date.now() + 7 * 86_400_000).toISOString()
 const PAST = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
@@ -57,10 +57,13 @@ t.test('test numbers skip the SMS cost defences (nothing is sent) but not the ot
 
 t.test('under NODE_ENV=production, test numbers without SMS_TEST_NUMBERS_UNTIL stop the boot, naming it', async (t) => {
   await t.rejects(build(t, { NODE_ENV: 'production', SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms', SMS_TEST_NUMBERS: `${newPhone()}=246810` }), /SMS_TEST_NUMBERS_UNTIL/)
-  t.throws(() => createTestNumbers({ NODE_ENV: 'production', SMS_TEST_NUMBERS: '+15550100001=246810', SMS_TEST_NUMBERS_UNTIL: undefined }), /SMS_TEST_NUMBERS_UNTIL is required/)
-  t.throws(() => createTestNumbers({ NODE_ENV: 'development', SMS_TEST_NUMBERS: '+15550100001=246810', SMS_TEST_NUMBERS_UNTIL: '2026-13-45' }), /SMS_TEST_NUMBERS_UNTIL must be a valid/)
-  t.doesNotThrow(() => createTestNumbers({ NODE_ENV: 'production', SMS_TEST_NUMBERS: undefined, SMS_TEST_NUMBERS_UNTIL: undefined }))
-  const numbers = createTestNumbers({ NODE_ENV: 'production', SMS_TEST_NUMBERS: '+15550100001=246810', SMS_TEST_NUMBERS_UNTIL: '2030-01-01' })
+  const env = { MYSQL_URL: 'mysql://x@127.0.0.1/x', REDIS_URL: 'redis://127.0.0.1', SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms', SMS_TEST_NUMBERS: '+15550100001=246810' }
+  t.throws(() => loadConfig({ ...env, NODE_ENV: 'production' }), /env\/SMS_TEST_NUMBERS_UNTIL is required/)
+  t.throws(() => loadConfig({ ...env, SMS_TEST_NUMBERS_UNTIL: '2026-13-45' }), /env\/SMS_TEST_NUMBERS_UNTIL must be a valid/)
+  t.doesNotThrow(() => loadConfig({ ...env, NODE_ENV: 'production', SMS_TEST_NUMBERS_UNTIL: '2030-01-01' }))
+  t.doesNotThrow(() => loadConfig({ ...env, NODE_ENV: 'production', SMS_TEST_NUMBERS: undefined }))
+  t.doesNotThrow(() => loadConfig(env), 'outside production no date is needed')
+  const numbers = createTestNumbers({ SMS_TEST_NUMBERS: '+15550100001=246810', SMS_TEST_NUMBERS_UNTIL: '2030-01-01' })
   t.equal(numbers.codeFor('+15550100001', Date.parse('2029-12-31T23:59:59Z')), '246810')
   t.equal(numbers.codeFor('+15550100001', Date.parse('2030-01-01T00:00:00Z')), undefined)
   t.equal(numbers.codeFor('+15550100002', Date.parse('2029-01-01')), undefined)

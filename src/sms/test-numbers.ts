@@ -1,23 +1,19 @@
 import type { Config } from '../config/env.js'
-import { configError } from '../config/env.js'
 
 /**
  * SMS_TEST_NUMBERS (`+15550100001=246810,…`) for app-store review and end-to-end tests: never sent to
  * the gateway, they take their fixed code. SMS_TEST_NUMBERS_UNTIL, when set, ends them in every
- * environment; under NODE_ENV=production it is required (boot refuses without it), so a forgotten
- * test number cannot stay open for ever.
+ * environment; under NODE_ENV=production it is required (loadConfig refuses to boot without it), so a
+ * forgotten test number cannot stay open for ever.
  */
-export function createTestNumbers (config: Pick<Config, 'NODE_ENV' | 'SMS_TEST_NUMBERS' | 'SMS_TEST_NUMBERS_UNTIL'>) {
+export function createTestNumbers (config: Pick<Config, 'SMS_TEST_NUMBERS' | 'SMS_TEST_NUMBERS_UNTIL'>) {
   const codes = new Map<string, string>()
   for (const entry of config.SMS_TEST_NUMBERS?.split(',') ?? []) {
     const [phone = '', code = ''] = entry.split('=')
     codes.set(phone, code)
   }
+  // loadConfig has checked the date, and that production has one.
   const until = config.SMS_TEST_NUMBERS_UNTIL === undefined ? Infinity : Date.parse(config.SMS_TEST_NUMBERS_UNTIL)
-  if (Number.isNaN(until)) throw configError('SMS_TEST_NUMBERS_UNTIL', 'must be a valid ISO 8601 date')
-  if (codes.size > 0 && config.NODE_ENV === 'production' && until === Infinity) {
-    throw configError('SMS_TEST_NUMBERS_UNTIL', 'is required when SMS_TEST_NUMBERS is set and NODE_ENV=production')
-  }
   return {
     /** The fixed code of an E.164 number while test numbers are in force, else undefined (an ordinary number). */
     codeFor (phoneNumber: string, now = Date.now()): string | undefined {
