@@ -12,7 +12,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/sms/code', {
     schema: {
       summary: 'Send a one-time code by SMS',
-      description: 'At most one code a minute per number, whatever the purpose, and 10 a day.',
+      description: 'At most one code a minute per number, whatever the purpose, and 10 a day; SMS_ALLOWED_COUNTRIES, the prefix, country and daily budgets, and (with SMS_CHALLENGE_URL) a challenge_token apply first.',
       tags: ['sms'],
       body: SmsCodeBody,
       response: replies(SmsCodeData)
