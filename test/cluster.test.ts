@@ -1,5 +1,5 @@
 /*
- * The session, auth, rate-limit and SMS-code scenarios again, on a real Redis Cluster (3 masters with a replica
+ * The session, auth, rate-limit, SMS-code and SMS-budget scenarios again, on a real Redis Cluster (3 masters with a replica
  * each): this file switches the helper to cluster mode and runs those test files in this one process,
  * so the scenarios are written once and the cluster is started once.
  */
@@ -23,6 +23,7 @@ await import('./rate-limits.test.js')
 await import('./routes/sms-code.test.js')
 await import('./routes/register-sms.test.js')
 await import('./routes/password-reset.test.js')
+await import('./sms-budgets.test.js')
 
 t.test('the app used the cluster, and no node ever answered CROSSSLOT', async (t) => {
   const { build, loggedInUser } = await import('./support/helper.js')

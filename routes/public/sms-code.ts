@@ -12,13 +12,14 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/sms/code', {
     schema: {
       summary: 'Send a one-time code by SMS',
-      description: 'At most one code a minute per number, whatever the purpose, and 10 a day.',
+      description: 'At most one code a minute per number, whatever the purpose, and 10 a day; SMS_ALLOWED_COUNTRIES, the prefix, country and daily budgets, and (with SMS_CHALLENGE_URL) a challenge_token apply first.',
       tags: ['sms'],
       body: SmsCodeBody,
       response: replies(SmsCodeData)
     }
   }, async function (request) {
-    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber: request.body.phone_number, purpose: request.body.purpose })
+    const { phone_number: phoneNumber, purpose, challenge_token: challengeToken } = request.body
+    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber, purpose, challengeToken, ip: request.ip })
     return { code: 1 as const, message: 'if the number can receive it, a code is on its way', retry_after: retryAfter }
   })
 }

@@ -4,6 +4,7 @@ import type { LoginFailureCounter } from '../limits/login-failures.js'
 import type { PasswordHasher } from '../passwords/hasher.js'
 import type { SessionStore, SessionUser } from '../sessions/store.js'
 import type { SmsCodes, SmsPurpose } from '../sms/codes.js'
+import type { SmsGuard } from '../sms/guard.js'
 import { PhoneTakenError, type UsersRepository } from '../users/repository.js'
 import type { StoredUser, User } from '../users/user.js'
 import { normalizeNickname, normalizePhoneNumber } from './input.js'
@@ -14,6 +15,7 @@ export interface AccountDeps {
   sessions: SessionStore
   loginFailures: LoginFailureCounter
   smsCodes: SmsCodes
+  smsGuard: SmsGuard
   log: FastifyBaseLogger
 }
 
@@ -114,12 +116,22 @@ async function updateNickname (deps: AccountDeps, user: SessionUser, requested: 
 
 /**
  * Sends a one-time code. The answer is the same whether or not the number is registered: a reset code
- * for an unknown number is not sent, but it takes its place under the number's limits all the same.
+ * for an unknown number is not sent, but it takes its place under every limit all the same. SPEC §11's
+ * guard comes first; the budgets it took are given back if the number's own limits then refuse.
  */
-async function requestSmsCode (deps: AccountDeps, body: { phoneNumber: string, purpose: SmsPurpose }) {
+async function requestSmsCode (deps: AccountDeps, body: { phoneNumber: string, purpose: SmsPurpose, challengeToken?: string | undefined, ip: string }) {
   const phoneNumber = normalizePhoneNumber(body.phoneNumber)
-  const deliver = body.purpose === 'register' || await deps.users.findByPhone(phoneNumber) !== null
-  return await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
+  const admission = await deps.smsGuard.admit({ ...body, phoneNumber })
+  if (admission.testCode !== undefined) return await deps.smsCodes.issueFixed(phoneNumber, body.purpose, admission.testCode)
+  try {
+    const deliver = body.purpose === 'register' || await deps.users.findByPhone(phoneNumber) !== null
+    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
+    if (deliver) admission.sent()
+    return issued
+  } catch (err) {
+    await admission.release()
+    throw err
+  }
 }
 
 const withoutHash = ({ passwordHash: _hash, bannedAt: _banned, ...user }: StoredUser): User => user

@@ -14,6 +14,7 @@ export default fp(async (app) => {
     sessions: app.sessions,
     loginFailures: app.loginFailures,
     smsCodes: app.smsCodes,
+    smsGuard: app.smsGuard,
     log: app.log
   }))
 }, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions', 'rate-limits', 'sms-codes'] })

@@ -101,6 +101,12 @@ function checkCombinations (config: Config) {
   if (config.SMS_PROVIDER === 'log' && config.NODE_ENV === 'production') {
     throw configError('SMS_PROVIDER', 'must not be log when NODE_ENV=production (it writes codes to the log); use webhook or twilio')
   }
+  if (config.SMS_TEST_NUMBERS_UNTIL !== undefined && Number.isNaN(Date.parse(config.SMS_TEST_NUMBERS_UNTIL))) {
+    throw configError('SMS_TEST_NUMBERS_UNTIL', 'must be a valid ISO 8601 date')
+  }
+  if (config.SMS_TEST_NUMBERS !== undefined && config.SMS_TEST_NUMBERS_UNTIL === undefined && config.NODE_ENV === 'production') {
+    throw configError('SMS_TEST_NUMBERS_UNTIL', 'is required when SMS_TEST_NUMBERS is set and NODE_ENV=production (test numbers must end)')
+  }
   for (const variable of PROVIDER_SETTINGS[config.SMS_PROVIDER]) {
     const value = config[variable]
     if (value === undefined || value === '') throw configError(variable, `is required when SMS_PROVIDER=${config.SMS_PROVIDER}`)

@@ -40,14 +40,48 @@ export function createMetrics () {
       help: 'Redis and MySQL errors: failed requests, and Redis connection errors',
       labelNames: ['dependency', 'source'] as const,
       registers: [registry]
-    })
+    }),
+    ...smsMetrics(registry)
   }
   // Zeros from the start, so that rate() and alerts see every series before the first event.
   for (const result of ['success', 'failure', 'rate_limited', 'error']) metrics.logins.inc({ result }, 0)
   for (const event of ['created', 'revoked']) metrics.sessions.inc({ event }, 0)
   for (const dependency of ['redis', 'mysql']) metrics.dependencyErrors.inc({ dependency, source: 'request' }, 0)
+  for (const limit of SMS_LIMITS) metrics.smsRefused.inc({ limit }, 0)
+  metrics.smsDailyCapReached.inc(0)
   return metrics
 }
+
+/** Every limit that can refuse an SMS code (SPEC §9 and §11), the `limit` label of sesame_sms_codes_refused_total. */
+export const SMS_LIMITS = ['cooldown', 'daily_per_number', 'prefix', 'country', 'global_daily', 'country_not_allowed', 'challenge'] as const
+export type SmsLimit = (typeof SMS_LIMITS)[number]
+
+/** SPEC §11: the verified/sent ratio by country is the fraud signal (docs/DEPLOY.md). */
+const smsMetrics = (registry: Registry) => ({
+  smsSent: new Counter({
+    name: 'sesame_sms_codes_sent_total',
+    help: 'SMS codes handed to the gateway, by country and purpose',
+    labelNames: ['country', 'purpose'] as const,
+    registers: [registry]
+  }),
+  smsVerified: new Counter({
+    name: 'sesame_sms_codes_verified_total',
+    help: 'SMS codes entered correctly and used, by country and purpose',
+    labelNames: ['country', 'purpose'] as const,
+    registers: [registry]
+  }),
+  smsRefused: new Counter({
+    name: 'sesame_sms_codes_refused_total',
+    help: 'SMS code requests refused, by the limit that refused them',
+    labelNames: ['limit'] as const,
+    registers: [registry]
+  }),
+  smsDailyCapReached: new Counter({
+    name: 'sesame_sms_daily_cap_reached_total',
+    help: 'Times SMS_LIMIT_DAILY was reached (once per window, across instances): an attack or a launch',
+    registers: [registry]
+  })
+})
 
 export type Metrics = ReturnType<typeof createMetrics>
 

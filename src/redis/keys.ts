@@ -24,3 +24,15 @@ export const phoneKeys = (phoneNumber: string) => {
 
 /** @fastify/rate-limit's namespace for the per-IP attempt budget (it appends the IP). */
 export const IP_ATTEMPTS_NAMESPACE = `${KEY_PREFIX}ip-attempts:`
+
+/**
+ * The SMS cost budgets of SPEC §11, each a sorted set of grants under a hash tag of its own (they are
+ * never written in one script): per prefix (the number without its last 4 digits), per country, and
+ * the daily cap over every number, with the flag that lets its alarm be logged once per window.
+ */
+export const smsBudgetKeys = {
+  prefix: (prefix: string) => `${KEY_PREFIX}{sms-prefix:${prefix}}:budget`,
+  country: (country: string) => `${KEY_PREFIX}{sms-country:${country}}:budget`,
+  daily: `${KEY_PREFIX}{sms-daily}:budget`,
+  dailyAlarm: `${KEY_PREFIX}{sms-daily}:alarm`
+}

@@ -34,7 +34,14 @@ export interface CheckedCode {
   consume (): Promise<void>
 }
 
-export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, settings: { ttlSeconds: number }, log: FastifyBaseLogger) {
+/** `onRefused` and `onVerified` feed the metrics of SPEC §11. */
+export interface SmsCodeSettings {
+  ttlSeconds: number
+  onRefused?: (limit: 'cooldown' | 'daily_per_number') => void
+  onVerified?: (phoneNumber: string, purpose: SmsPurpose) => void
+}
+
+export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, settings: SmsCodeSettings, log: FastifyBaseLogger) {
   const run = defineScripts(redis, {
     sesameSmsReserveSend: script<[number, number]>(2, scripts.RESERVE_SEND),
     sesameSmsReleaseSend: script<number>(2, scripts.RELEASE_SEND),
@@ -42,6 +49,11 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
     sesameSmsTakeTry: script<string | null>(1, scripts.TAKE_TRY),
     sesameSmsConsumeCode: script<number>(1, scripts.CONSUME_CODE)
   })
+
+  const store = async (phoneNumber: string, purpose: SmsPurpose, code: string) => {
+    const digest = codeHmac(phoneNumber, purpose, code).toString('base64url')
+    await run.sesameSmsStoreCode(phoneKeys(phoneNumber).smsCode(purpose), digest, settings.ttlSeconds * 1000)
+  }
 
   return {
     /**
@@ -55,7 +67,10 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
       const [allowed, waitMs] = await run.sesameSmsReserveSend(
         keys.smsCooldown, keys.smsSent, Date.now(), CODE_COOLDOWN_SECONDS * 1000, DAY_MS, CODES_PER_DAY, slot
       )
-      if (allowed !== 1) throw rateLimited(waitMs / 1000)
+      if (allowed !== 1) {
+        settings.onRefused?.(allowed === 0 ? 'cooldown' : 'daily_per_number')
+        throw rateLimited(waitMs / 1000)
+      }
       const retryAfter = Math.ceil(waitMs / 1000)
       if (!deliver) return { retryAfter }
 
@@ -68,9 +83,15 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
         log.warn({ reason: err.message, purpose }, 'SMS code not delivered')
         throw serviceUnavailable('the SMS could not be sent, please retry')
       }
-      const digest = codeHmac(phoneNumber, purpose, code).toString('base64url')
-      await run.sesameSmsStoreCode(keys.smsCode(purpose), digest, settings.ttlSeconds * 1000)
+      await store(phoneNumber, purpose, code)
       return { retryAfter }
+    },
+
+    /** A test number (SPEC §11): takes its slot under the number's limits like any code, sends nothing, stores `code`. */
+    async issueFixed (phoneNumber: string, purpose: SmsPurpose, code: string) {
+      const issued = await this.issue(phoneNumber, purpose, false)
+      await store(phoneNumber, purpose, code)
+      return issued
     },
 
     /**
@@ -86,6 +107,7 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
       return {
         async consume () {
           if (await run.sesameSmsConsumeCode(key, stored ?? '') !== 1) throw fail('sms_code_invalid')
+          settings.onVerified?.(phoneNumber, purpose)
         }
       }
     }

@@ -1,16 +1,25 @@
 import fp from 'fastify-plugin'
 import { createSmsCodes, type SmsCodes } from './codes.js'
+import { createSmsGuard, type SmsGuard } from './guard.js'
 import { SMS_PROVIDERS } from './providers/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     smsCodes: SmsCodes
+    /** SPEC §11's defences against SMS cost abuse, checked before a code is issued. */
+    smsGuard: SmsGuard
   }
 }
 
 /** One-time SMS codes (SPEC §9), sent through the SMS_PROVIDER chosen at start. */
 export default fp(async (app) => {
   const { SMS_PROVIDER, SMS_CODE_TTL_SECONDS } = app.config
+  const guard = createSmsGuard(app.redis, app.config, app.metrics, app.log)
   const provider = await SMS_PROVIDERS[SMS_PROVIDER].create(app.config, app.log)
-  app.decorate('smsCodes', createSmsCodes(app.redis, provider, { ttlSeconds: SMS_CODE_TTL_SECONDS }, app.log))
-}, { name: 'sms-codes', dependencies: ['config', 'redis'] })
+  app.decorate('smsGuard', guard)
+  app.decorate('smsCodes', createSmsCodes(app.redis, provider, {
+    ttlSeconds: SMS_CODE_TTL_SECONDS,
+    onRefused: guard.refused,
+    onVerified: guard.verified
+  }, app.log))
+}, { name: 'sms-codes', dependencies: ['config', 'redis', 'metrics'] })

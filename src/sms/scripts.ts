@@ -6,7 +6,7 @@
 
 /**
  * KEYS: cooldown, sent. ARGV: now (ms), cooldownMs, windowMs, maxPerWindow, id.
- * Takes a send slot: returns {1, ms until the next one may be taken}, or {0, ms to wait} when a limit says no.
+ * Takes a send slot: returns {1, ms until the next one may be taken}, or {0 (cooldown) or -1 (daily cap), ms to wait}.
  */
 export const RESERVE_SEND = `
 local now, cooldown, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -15,7 +15,7 @@ if wait > 0 then return {0, wait} end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
   local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-  return {0, math.max(1, tonumber(oldest[2]) + window - now)}
+  return {-1, math.max(1, tonumber(oldest[2]) + window - now)}
 end
 redis.call('SET', KEYS[1], ARGV[5], 'PX', cooldown)
 redis.call('ZADD', KEYS[2], now, ARGV[5])

@@ -28,7 +28,7 @@ export type Contract = [
   Expect<Equal<LogoutAllReply, Flat<Envelope<{ revoked: number }>>>>,
   Expect<Equal<SessionsReply, Flat<Envelope<{ sessions: Array<{ id: string, created_at: string, user_agent: string, current: boolean }> }>>>>,
   Expect<Equal<ReadyReply, Flat<Envelope<{ checks: { mysql: 'ok' | 'down', redis: 'ok' | 'down' } }>>>>,
-  Expect<Equal<SmsCodeInput, { phone_number: string, purpose: 'register' | 'reset_password' }>>,
+  Expect<Equal<SmsCodeInput, { phone_number: string, purpose: 'register' | 'reset_password', challenge_token?: string }>>,
   Expect<Equal<SmsCodeReply, Flat<Envelope<{ retry_after: number }>>>>,
   Expect<Equal<PasswordResetInput, { phone_number: string, sms_code: string, new_password: string }>>,
   Expect<Equal<FailureBody, { code: 0 | 2, error: ErrorName, message: string }>>,
