@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { fail, rateLimited } from '../http/errors.js'
 import type { LoginFailureCounter } from '../limits/login-failures.js'
 import type { PasswordHasher } from '../passwords/hasher.js'
+import type { PasswordPolicy } from '../protection/password-policy.js'
 import type { SessionStore, SessionUser } from '../sessions/store.js'
 import type { SmsCodes, SmsPurpose } from '../sms/codes.js'
 import { PhoneTakenError, type UsersRepository } from '../users/repository.js'
@@ -11,6 +12,7 @@ import { normalizeNickname, normalizePhoneNumber } from './input.js'
 export interface AccountDeps {
   users: UsersRepository
   passwords: PasswordHasher
+  passwordPolicy: PasswordPolicy
   sessions: SessionStore
   loginFailures: LoginFailureCounter
   smsCodes: SmsCodes
@@ -28,6 +30,7 @@ async function register (deps: AccountDeps, body: { phoneNumber: string, passwor
     if (await deps.users.findByPhone(input.phoneNumber) !== null) throw fail('phone_taken')
     await checked.consume()
   }
+  await deps.passwordPolicy.assertAllowed(input.password)
   const passwordHash = await deps.passwords.hash(input.password)
   try {
     return await deps.users.insert({ phoneNumber: input.phoneNumber, passwordHash, nickname: input.nickname })
@@ -76,6 +79,7 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
   if (record === null || !await deps.passwords.verify(record.passwordHash, input.oldPassword)) {
     throw fail('wrong_password')
   }
+  await deps.passwordPolicy.assertAllowed(input.newPassword)
   const passwordHash = await deps.passwords.hash(input.newPassword)
   // Revoke before writing: if the write then fails, the password is unchanged and nothing is left half-done.
   const revoked = await deps.sessions.revokeAll(user.id, user.tokenDigest)
@@ -93,6 +97,7 @@ async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, sm
   const checked = await deps.smsCodes.check(input.phoneNumber, 'reset_password', input.smsCode)
   const user = await deps.users.findByPhone(input.phoneNumber)
   if (user === null) throw fail('sms_code_invalid')
+  await deps.passwordPolicy.assertAllowed(input.newPassword)
   const passwordHash = await deps.passwords.hash(input.newPassword)
   await checked.consume()
   // Write, then revoke: a session started with the old password before the write still ends.
