@@ -15,7 +15,16 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     return {
       code: 1 as const,
       message: 'ok',
-      sessions: live.map((s) => ({ id: s.id, created_at: s.createdAt, user_agent: s.userAgent, current: s.id === user.sessionId }))
+      sessions: live.map((s) => ({
+        id: s.id,
+        created_at: s.createdAt,
+        last_seen_at: s.lastSeenAt,
+        ip: s.ip,
+        user_agent: s.userAgent,
+        device_name: s.deviceName,
+        app_version: s.appVersion,
+        current: s.id === user.sessionId
+      }))
     }
   })
 

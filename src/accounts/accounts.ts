@@ -3,7 +3,9 @@ import { fail, rateLimited } from '../http/errors.js'
 import type { LoginFailureCounter } from '../limits/login-failures.js'
 import type { PasswordHasher } from '../passwords/hasher.js'
 import type { PasswordPolicy } from '../protection/password-policy.js'
-import type { SessionStore, SessionUser } from '../sessions/store.js'
+import type { DeviceTokens } from '../protection/devices.js'
+import type { LoginContext, SessionStore, SessionUser } from '../sessions/store.js'
+import type { TwoFactor } from '../two-factor/index.js'
 import type { SmsCodes, SmsPurpose } from '../sms/codes.js'
 import { PhoneTakenError, type UsersRepository } from '../users/repository.js'
 import type { StoredUser, User } from '../users/user.js'
@@ -16,6 +18,8 @@ export interface AccountDeps {
   sessions: SessionStore
   loginFailures: LoginFailureCounter
   smsCodes: SmsCodes
+  devices: DeviceTokens
+  twoFactor: Pick<TwoFactor, 'startSessionOrChallenge'>
   log: FastifyBaseLogger
 }
 
@@ -41,27 +45,28 @@ async function register (deps: AccountDeps, body: { phoneNumber: string, passwor
 }
 
 /**
- * Checks the password and starts a session. An unknown number and a wrong password fail the same
- * way, after the same hashing work, and both count against the number's failure limit; once it is
- * reached even the right password gets 429 until the window passes. A success clears the count, and
- * a hash made with weaker parameters is upgraded on the way.
+ * Checks the password and starts a session, or a second-factor challenge. An unknown number and a wrong
+ * password fail the same way, after the same hashing work, and both count against the number's failure
+ * limit (a known device's own one when it presents its device token); once it is reached even the right
+ * password gets 429 until the window passes. A success clears the count, and a weak hash is upgraded.
  */
-async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: string, userAgent: string }) {
+async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: string, context: LoginContext }) {
   const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
-  const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber)
+  const device = await deps.devices.recognise(input.phoneNumber, body.context.deviceToken)
+  const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber, device)
   if (blockedFor > 0) throw rateLimited(blockedFor)
   const user = await deps.users.findByPhone(input.phoneNumber)
   const valid = user === null
     ? await deps.passwords.verifyUnknown(input.password)
     : await deps.passwords.verify(user.passwordHash, input.password)
   if (user === null || !valid) {
-    await deps.loginFailures.record(input.phoneNumber)
+    await deps.loginFailures.record(input.phoneNumber, device)
     throw fail('invalid_credentials')
   }
   if (deps.passwords.needsRehash(user.passwordHash)) await upgradeHash(deps, user, input.password)
-  const session = await deps.sessions.create(withoutHash(user), input.userAgent)
-  if (failures > 0) await deps.loginFailures.clear(input.phoneNumber)
-  return { user, session }
+  const outcome = await deps.twoFactor.startSessionOrChallenge(withoutHash(user), body.context, device)
+  if (failures > 0 || device !== undefined) await deps.loginFailures.clear(input.phoneNumber, device)
+  return outcome
 }
 
 async function upgradeHash (deps: AccountDeps, user: StoredUser, password: string) {
@@ -84,6 +89,7 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
   // Revoke before writing: if the write then fails, the password is unchanged and nothing is left half-done.
   const revoked = await deps.sessions.revokeAll(user.id, user.tokenDigest)
   await deps.users.updatePasswordHash(user.id, passwordHash, true)
+  await deps.devices.dropAll(user.phoneNumber)
   return { revoked }
 }
 
@@ -103,6 +109,7 @@ async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, sm
   // Write, then revoke: a session started with the old password before the write still ends.
   await deps.users.updatePasswordHash(user.id, passwordHash, true)
   await deps.sessions.revokeAll(user.id)
+  await deps.devices.dropAll(input.phoneNumber)
   await deps.loginFailures.clear(input.phoneNumber)
 }
 

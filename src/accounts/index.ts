@@ -15,6 +15,8 @@ export default fp(async (app) => {
     sessions: app.sessions,
     loginFailures: app.loginFailures,
     smsCodes: app.smsCodes,
+    devices: app.deviceTokens,
+    twoFactor: app.twoFactor,
     log: app.log
   }))
-}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes'] })
+}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes', 'two-factor'] })

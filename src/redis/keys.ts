@@ -18,9 +18,17 @@ export const phoneKeys = (phoneNumber: string) => {
     smsCode: (purpose: string) => `${base}:sms:${purpose}`,
     smsCooldown: `${base}:sms-cooldown`,
     smsSent: `${base}:sms-sent`,
-    loginFailures: `${base}:login-failures`
+    loginFailures: `${base}:login-failures`,
+    /** A known device's own failed-login budget (SPEC §4), by the digest of its device token. */
+    deviceLoginFailures: (digest: string) => `${base}:login-failures:d:${digest}`,
+    /** Known devices of the number: one key per token digest (value: user id), and the set of digests. */
+    devicePrefix: `${base}:device:`,
+    devices: `${base}:devices`
   }
 }
 
 /** @fastify/rate-limit's namespace for the per-IP attempt budget (it appends the IP). */
 export const IP_ATTEMPTS_NAMESPACE = `${KEY_PREFIX}ip-attempts:`
+
+/** A pending second-factor challenge, by the SHA-256 of its secret (single key, so no hash tag needed). */
+export const twoFactorChallengeKey = (digest: string) => `${KEY_PREFIX}2fa-challenge:${digest}`
