@@ -65,7 +65,7 @@ async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: 
   }
   if (deps.passwords.needsRehash(user.passwordHash)) await upgradeHash(deps, user, input.password)
   const outcome = await deps.twoFactor.startSessionOrChallenge(withoutHash(user), body.context, device)
-  if (failures > 0 || device !== undefined) await deps.loginFailures.clear(input.phoneNumber, device)
+  if (failures > 0) await deps.loginFailures.clear(input.phoneNumber, device)
   return outcome
 }
 

@@ -37,10 +37,9 @@ export function createLoginFailureCounter (redis: Redis | Cluster, settings: { m
     async record (phoneNumber: string, device?: string) {
       return await run.sesameLoginFailureRecord(keyOf(phoneNumber, device), settings.windowSeconds * 1000)
     },
-    /** A success clears the number's counter, and the device's own when it was a known device. */
+    /** A success clears the budget it drew on: a known device's own one leaves a stranger's lockout in place. */
     async clear (phoneNumber: string, device?: string) {
-      await redis.del(phoneKeys(phoneNumber).loginFailures)
-      if (device !== undefined) await redis.del(keyOf(phoneNumber, device))
+      await redis.del(keyOf(phoneNumber, device))
     }
   }
 }

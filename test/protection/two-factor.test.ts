@@ -47,7 +47,7 @@ t.test('setup, enable with recovery codes, then a login needs the second factor'
   const ttls = await Promise.all(keys.map((key) => app.redis.ttl(key)))
   t.ok(ttls.every((ttl) => ttl > 0 && ttl <= 300), 'valid 5 minutes')
 
-  const wrong = await post(app, '/login/2fa', { challenge, code: '000000' === await codeAt(secret, 1) ? '111111' : '000000' })
+  const wrong = await post(app, '/login/2fa', { challenge, code: await codeAt(secret, 1) === '000000' ? '111111' : '000000' })
   t.equal(wrong.statusCode, 401)
   t.match(wrong.json(), { code: 0, error: 'second_factor_invalid' })
   t.equal(await app.redis.get(phoneKeys(phone).loginFailures), '1', 'a wrong code counts as a failed login')
