@@ -20,6 +20,8 @@ import rateLimits from './limits/index.js'
 import metrics from '../plugins/metrics.js'
 import loadShedding from '../plugins/load-shedding.js'
 import accounts from './accounts/index.js'
+import passwordPolicy from './protection/index.js'
+import twoFactor from './two-factor/index.js'
 import smsCodes from './sms/index.js'
 import serviceRoutes from '../routes/service/index.js'
 import publicRoutes from '../routes/public/index.js'
@@ -81,9 +83,11 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     await app.register(auth)
     await app.register(rateLimits)
     await app.register(serviceKeys)
-    await app.register(admin)
     await app.register(smsCodes)
+    await app.register(passwordPolicy)
+    await app.register(twoFactor)
     await app.register(accounts)
+    await app.register(admin)
 
     await app.register(serviceRoutes)
     await app.register(publicRoutes)

@@ -93,7 +93,7 @@ t.test('GET /user: one EVALSHA, no SQL', async (t) => {
   t.same(counted.sql, {}, 'no SQL at all')
 })
 
-t.test('POST /login: one SELECT, three EVALSHA (IP budget, failed-login check, session)', async (t) => {
+t.test('POST /login: two SELECTs, four EVALSHA (IP budget, failed-login check, session, device token)', async (t) => {
   const app = await build(t)
   const { phone, password } = await warmedUp(app)
   const counted = await roundTrips(t, async () => {
@@ -101,9 +101,10 @@ t.test('POST /login: one SELECT, three EVALSHA (IP budget, failed-login check, s
     t.equal(res.statusCode, 200)
   })
   // The IP budget and the number's failure counter live under different hash tags (different Cluster
-  // slots), so they are separate scripts; the session with its index and cached user is one more.
-  t.same(counted.client, ['evalsha', 'evalsha', 'evalsha'], 'IP budget, failed-login check, then the session in one script')
-  t.same(counted.sql, { Questions: 1, Com_select: 1, Com_stmt_execute: 1 }, 'the user is read once, by a prepared statement')
+  // slots), so they are separate scripts; the session with its index and cached user is one more, and the
+  // new device token (under the number's tag, SPEC §4) one more. MySQL is asked whether 2FA is on (§13).
+  t.same(counted.client, ['evalsha', 'evalsha', 'evalsha', 'evalsha'], 'IP budget, failed-login check, the session in one script, the device token')
+  t.same(counted.sql, { Questions: 2, Com_select: 2, Com_stmt_execute: 2 }, 'the user and its 2FA state, each by a prepared statement')
 })
 
 t.test('POST /logout: two EVALSHA (resolve, revoke), no SQL', async (t) => {

@@ -4,7 +4,8 @@ import { send, type CallOptions, type FetchFunction, type Request } from './tran
 import type {
   ChangePasswordInput, InfoReply, LoginInput, LoginReply, LogoutAllReply, MessageReply, PasswordResetInput,
   ReadyReply, RegisterInput, RegisterReply, SessionsReply, SmsCodeInput, SmsCodeReply, UpdateUserInput,
-  UpdateUserReply, UserReply
+  UpdateUserReply, UserReply, SecondFactorInput, EnableTwoFactorInput, DisableTwoFactorInput, TwoFactorSetupReply,
+  TwoFactorEnableReply
 } from './types.js'
 
 export interface SesameClientOptions {
@@ -56,12 +57,28 @@ export function createSesameClient (settings: SesameClientOptions) {
 
     /** `POST /register`: creates a user; does not log in. */
     register: (input: RegisterInput, options?: CallOptions) => call<RegisterReply>('POST', '/register', input, options),
-    /** `POST /login`: stores the token it receives. */
+    /**
+     * `POST /login`: stores the token it receives. Keep `device_token` and send it with the next login. With
+     * two-factor login on it throws a `SesameError` whose `error` is `second_factor_required` and whose
+     * `body.challenge` goes to `loginSecondFactor`.
+     */
     async login (input: LoginInput, options?: CallOptions) {
       const reply = await call<LoginReply>('POST', '/login', input, options)
       await storage.set(reply.token)
       return reply
     },
+    /** `POST /login/2fa`: the challenge and a TOTP or recovery code; stores the token like `login`. */
+    async loginSecondFactor (input: SecondFactorInput, options?: CallOptions) {
+      const reply = await call<LoginReply>('POST', '/login/2fa', input, options)
+      await storage.set(reply.token)
+      return reply
+    },
+    /** `POST /user/2fa/setup`: a TOTP secret and its `otpauth://` URL (show it as a QR code). */
+    setUpTwoFactor: (options?: CallOptions) => call<TwoFactorSetupReply>('POST', '/user/2fa/setup', undefined, options),
+    /** `POST /user/2fa/enable`: a first code turns two-factor login on; the 10 recovery codes are shown once. */
+    enableTwoFactor: (input: EnableTwoFactorInput, options?: CallOptions) => call<TwoFactorEnableReply>('POST', '/user/2fa/enable', input, options),
+    /** `POST /user/2fa/disable`: the password and a TOTP or recovery code. */
+    disableTwoFactor: (input: DisableTwoFactorInput, options?: CallOptions) => call<MessageReply>('POST', '/user/2fa/disable', input, options),
     /** `POST /logout`: ends this session and forgets the token. */
     async logout (options?: CallOptions) {
       const reply = await call<MessageReply>('POST', '/logout', undefined, options)

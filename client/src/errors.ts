@@ -1,4 +1,4 @@
-import type { ErrorName, FailureBody, NotReadyBody } from './types.js'
+import type { ErrorName, FailureBody, NotReadyBody, SecondFactorRequiredBody } from './types.js'
 
 /** Sesame answered with a failure envelope (`code` 0, or 2 when the token is no longer valid). */
 export class SesameError extends Error {
@@ -11,10 +11,10 @@ export class SesameError extends Error {
   readonly status: number
   /** Whole seconds from the `Retry-After` header (429 `rate_limited`, some 503s). */
   readonly retryAfter: number | undefined
-  /** The whole failure body; `GET /ready` adds `checks` to it. */
-  readonly body: FailureBody | NotReadyBody
+  /** The whole failure body; `GET /ready` adds `checks` to it, a login's `second_factor_required` its `challenge`. */
+  readonly body: FailureBody | NotReadyBody | SecondFactorRequiredBody
 
-  constructor (status: number, body: FailureBody | NotReadyBody, retryAfter?: number) {
+  constructor (status: number, body: FailureBody | NotReadyBody | SecondFactorRequiredBody, retryAfter?: number) {
     super(body.message)
     this.code = body.code
     this.error = body.error

@@ -8,6 +8,9 @@ import type {
 } from '../../src/schemas/accounts.js'
 import type { Checks, NotReady, ServiceInfo } from '../../src/schemas/service.js'
 import type { PasswordResetBody, SmsCodeBody, SmsCodeData } from '../../src/schemas/sms.js'
+import type {
+  DisableTwoFactorBody, EnableData, SecondFactorBody, SecondFactorRequired, SetupData, TotpCodeBody
+} from '../../src/schemas/two-factor.js'
 
 /** The success envelope `{code: 1, message, ...data}` of a route whose data schema is `P`. */
 export type Reply<P extends TProperties> = Static<ReturnType<typeof Ok<P>>>
@@ -37,3 +40,11 @@ export type LogoutAllReply = Reply<typeof LogoutAllData>
 export type SessionsReply = Reply<typeof SessionsData>
 export type ReadyReply = Reply<{ checks: typeof Checks }>
 export type SmsCodeReply = Reply<typeof SmsCodeData>
+
+export type SecondFactorInput = Static<typeof SecondFactorBody>
+export type EnableTwoFactorInput = Static<typeof TotpCodeBody>
+export type DisableTwoFactorInput = Static<typeof DisableTwoFactorBody>
+/** The body of a 401 from a login; with `error: 'second_factor_required'` it carries the `challenge`. */
+export type SecondFactorRequiredBody = Static<typeof SecondFactorRequired>
+export type TwoFactorSetupReply = Reply<typeof SetupData>
+export type TwoFactorEnableReply = Reply<typeof EnableData>

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { replies } from '../../src/schemas/envelope.js'
 import { AdminUserData, RevokedData, UserIdParams, UserLookupQuery } from '../../src/schemas/admin.js'
+import { toPublicSession } from '../../src/sessions/public.js'
 import { toPublicUser } from '../../src/users/user.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
@@ -9,12 +10,13 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/users', {
     schema: { summary: 'Find a user by phone number, with its sessions', querystring: UserLookupQuery, response: replies(AdminUserData) }
   }, async function (request) {
-    const { user, sessions } = await admin.lookUp(request.query.phone_number)
+    const { user, sessions, twoFactorEnabled } = await admin.lookUp(request.query.phone_number)
     return {
       code: 1 as const,
       message: 'ok',
       user: { ...toPublicUser(user), banned: user.bannedAt !== null, banned_at: user.bannedAt },
-      sessions: sessions.map((s) => ({ id: s.id, created_at: s.createdAt, user_agent: s.userAgent }))
+      sessions: sessions.map(toPublicSession),
+      two_factor_enabled: twoFactorEnabled
     }
   })
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentUser } from '../../src/auth/index.js'
 import { fail } from '../../src/http/errors.js'
+import { toPublicSession } from '../../src/sessions/public.js'
 import { replies } from '../../src/schemas/envelope.js'
 import { SessionParams, SessionsData } from '../../src/schemas/accounts.js'
 
@@ -15,7 +16,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     return {
       code: 1 as const,
       message: 'ok',
-      sessions: live.map((s) => ({ id: s.id, created_at: s.createdAt, user_agent: s.userAgent, current: s.id === user.sessionId }))
+      sessions: live.map((s) => ({ ...toPublicSession(s), current: s.id === user.sessionId }))
     }
   })
 

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { replies } from '../../src/schemas/envelope.js'
 import { LoginBody, LoginData } from '../../src/schemas/accounts.js'
+import { SecondFactorRequired } from '../../src/schemas/two-factor.js'
 import { loginResult } from '../../src/observability/metrics.js'
+import { loginContext, sendLoginOutcome } from '../../src/two-factor/reply.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
@@ -10,18 +12,18 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   })
   app.post('/login', {
     schema: {
-      summary: 'Log in and receive a token',
+      summary: 'Log in and receive a token (or, with two-factor login on, a challenge for POST /login/2fa)',
       tags: ['account'],
       body: LoginBody(app.config.PASSWORD_MIN_LENGTH),
-      response: replies(LoginData)
+      response: { ...replies(LoginData), 401: SecondFactorRequired }
     }
-  }, async function (request) {
-    const { user, session } = await accounts.logIn({
+  }, async function (request, reply) {
+    const outcome = await accounts.logIn({
       phoneNumber: request.body.phone_number,
       password: request.body.password,
-      userAgent: (request.headers['user-agent'] ?? '').slice(0, 256)
+      context: loginContext(request, request.body)
     })
-    return { code: 1 as const, message: 'logon successful', nickname: user.nickname, token: session.token, expires_in: session.expiresIn }
+    return sendLoginOutcome(reply, outcome)
   })
 }
 

@@ -2,7 +2,10 @@ import type { FastifyBaseLogger } from 'fastify'
 import { fail, rateLimited } from '../http/errors.js'
 import type { LoginFailureCounter } from '../limits/login-failures.js'
 import type { PasswordHasher } from '../passwords/hasher.js'
-import type { SessionStore, SessionUser } from '../sessions/store.js'
+import type { PasswordPolicy } from '../protection/password-policy.js'
+import type { DeviceTokens } from '../protection/devices.js'
+import type { LoginContext, SessionStore, SessionUser } from '../sessions/store.js'
+import type { TwoFactor } from '../two-factor/index.js'
 import type { SmsCodes, SmsPurpose } from '../sms/codes.js'
 import type { SmsGuard } from '../sms/guard.js'
 import { PhoneTakenError, type UsersRepository } from '../users/repository.js'
@@ -12,10 +15,13 @@ import { normalizeNickname, normalizePhoneNumber } from './input.js'
 export interface AccountDeps {
   users: UsersRepository
   passwords: PasswordHasher
+  passwordPolicy: PasswordPolicy
   sessions: SessionStore
   loginFailures: LoginFailureCounter
   smsCodes: SmsCodes
   smsGuard: SmsGuard
+  devices: DeviceTokens
+  twoFactor: Pick<TwoFactor, 'startSessionOrChallenge'>
   log: FastifyBaseLogger
 }
 
@@ -30,6 +36,7 @@ async function register (deps: AccountDeps, body: { phoneNumber: string, passwor
     if (await deps.users.findByPhone(input.phoneNumber) !== null) throw fail('phone_taken')
     await checked.consume()
   }
+  await deps.passwordPolicy.assertAllowed(input.password)
   const passwordHash = await deps.passwords.hash(input.password)
   try {
     return await deps.users.insert({ phoneNumber: input.phoneNumber, passwordHash, nickname: input.nickname })
@@ -40,29 +47,30 @@ async function register (deps: AccountDeps, body: { phoneNumber: string, passwor
 }
 
 /**
- * Checks the password and starts a session. An unknown number and a wrong password fail the same
- * way, after the same hashing work, and both count against the number's failure limit; once it is
- * reached even the right password gets 429 until the window passes. A success clears the count, and
- * a hash made with weaker parameters is upgraded on the way.
+ * Checks the password and starts a session, or a second-factor challenge. An unknown number and a wrong
+ * password fail the same way, after the same hashing work, and both count against the number's failure
+ * limit (a known device's own one when it presents its device token); once it is reached even the right
+ * password gets 429 until the window passes. A success clears the count, and a weak hash is upgraded.
  */
-async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: string, userAgent: string }) {
+async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: string, context: LoginContext }) {
   const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
-  const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber)
+  const device = await deps.devices.recognise(input.phoneNumber, body.context.deviceToken)
+  const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber, device)
   if (blockedFor > 0) throw rateLimited(blockedFor)
   const user = await deps.users.findByPhone(input.phoneNumber)
   const valid = user === null
     ? await deps.passwords.verifyUnknown(input.password)
     : await deps.passwords.verify(user.passwordHash, input.password)
   if (user === null || !valid) {
-    await deps.loginFailures.record(input.phoneNumber)
+    await deps.loginFailures.record(input.phoneNumber, device)
     throw fail('invalid_credentials')
   }
   // Only after the password check, so a ban tells nothing to someone who does not know the password.
   if (user.bannedAt !== null) throw fail('account_banned')
   if (deps.passwords.needsRehash(user.passwordHash)) await upgradeHash(deps, user, input.password)
-  const session = await deps.sessions.create(withoutHash(user), input.userAgent)
-  if (failures > 0) await deps.loginFailures.clear(input.phoneNumber)
-  return { user, session }
+  const outcome = await deps.twoFactor.startSessionOrChallenge(withoutHash(user), body.context, device)
+  if (failures > 0) await deps.loginFailures.clear(input.phoneNumber, device)
+  return outcome
 }
 
 async function upgradeHash (deps: AccountDeps, user: StoredUser, password: string) {
@@ -80,10 +88,12 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
   if (record === null || !await deps.passwords.verify(record.passwordHash, input.oldPassword)) {
     throw fail('wrong_password')
   }
+  await deps.passwordPolicy.assertAllowed(input.newPassword)
   const passwordHash = await deps.passwords.hash(input.newPassword)
   // Revoke before writing: if the write then fails, the password is unchanged and nothing is left half-done.
   const revoked = await deps.sessions.revokeAll(user.id, user.tokenDigest)
   await deps.users.updatePasswordHash(user.id, passwordHash, true)
+  await deps.devices.dropAll(user.phoneNumber)
   return { revoked }
 }
 
@@ -97,11 +107,13 @@ async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, sm
   const checked = await deps.smsCodes.check(input.phoneNumber, 'reset_password', input.smsCode)
   const user = await deps.users.findByPhone(input.phoneNumber)
   if (user === null) throw fail('sms_code_invalid')
+  await deps.passwordPolicy.assertAllowed(input.newPassword)
   const passwordHash = await deps.passwords.hash(input.newPassword)
   await checked.consume()
   // Write, then revoke: a session started with the old password before the write still ends.
   await deps.users.updatePasswordHash(user.id, passwordHash, true)
   await deps.sessions.revokeAll(user.id)
+  await deps.devices.dropAll(input.phoneNumber)
   await deps.loginFailures.clear(input.phoneNumber)
 }
 

@@ -11,10 +11,13 @@ export default fp(async (app) => {
   app.decorate('accounts', createAccounts({
     users: app.usersRepository,
     passwords: app.passwords,
+    passwordPolicy: app.passwordPolicy,
     sessions: app.sessions,
     loginFailures: app.loginFailures,
     smsCodes: app.smsCodes,
     smsGuard: app.smsGuard,
+    devices: app.deviceTokens,
+    twoFactor: app.twoFactor,
     log: app.log
   }))
-}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions', 'rate-limits', 'sms-codes'] })
+}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes', 'two-factor'] })

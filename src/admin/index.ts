@@ -3,6 +3,7 @@ import { fail } from '../http/errors.js'
 import { normalizePhoneNumber } from '../accounts/input.js'
 import type { SessionStore } from '../sessions/store.js'
 import type { UsersRepository } from '../users/repository.js'
+import type { TwoFactor } from '../two-factor/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,7 +12,7 @@ declare module 'fastify' {
 }
 
 /** Support's operations on any user (docs/API.md §14), behind ADMIN_KEYS. */
-export function createAdmin (deps: { users: UsersRepository, sessions: SessionStore }) {
+export function createAdmin (deps: { users: UsersRepository, sessions: SessionStore, twoFactor: Pick<TwoFactor, 'isEnabled'> }) {
   const existing = async (id: number) => {
     const user = await deps.users.findById(id)
     if (user === null) throw fail('not_found', 'no such user')
@@ -21,7 +22,7 @@ export function createAdmin (deps: { users: UsersRepository, sessions: SessionSt
     async lookUp (phoneNumber: string) {
       const user = await deps.users.findByPhone(normalizePhoneNumber(phoneNumber))
       if (user === null) throw fail('not_found', 'no user has this phone number')
-      return { user, sessions: await deps.sessions.list(user.id) }
+      return { user, sessions: await deps.sessions.list(user.id), twoFactorEnabled: await deps.twoFactor.isEnabled(user.id) }
     },
     /** Bans the user and ends every session at once; later logins answer 403 account_banned. */
     async ban (id: number) {
@@ -41,5 +42,5 @@ export function createAdmin (deps: { users: UsersRepository, sessions: SessionSt
 }
 
 export default fp(async (app) => {
-  app.decorate('admin', createAdmin({ users: app.usersRepository, sessions: app.sessions }))
-}, { name: 'admin', dependencies: ['users-repository', 'sessions'] })
+  app.decorate('admin', createAdmin({ users: app.usersRepository, sessions: app.sessions, twoFactor: app.twoFactor }))
+}, { name: 'admin', dependencies: ['users-repository', 'sessions', 'two-factor'] })

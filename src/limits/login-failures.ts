@@ -17,25 +17,29 @@ return failures
 
 /**
  * Failed logins per phone number, in Redis so that every instance shares them. After `maxFailures`
- * within `windowSeconds`, `check` reports how long logins for that number stay blocked.
+ * within `windowSeconds`, `check` reports how long logins for that number stay blocked. A login from a
+ * known device (`device`: its token digest) has a budget of its own, so strangers cannot lock it out (SPEC §4).
  */
 export function createLoginFailureCounter (redis: Redis | Cluster, settings: { maxFailures: number, windowSeconds: number }) {
   const run = defineScripts(redis, {
     sesameLoginFailuresCheck: script<[number, number]>(1, CHECK),
     sesameLoginFailureRecord: script<number>(1, RECORD)
   })
+  const keyOf = (phoneNumber: string, device?: string) =>
+    device === undefined ? phoneKeys(phoneNumber).loginFailures : phoneKeys(phoneNumber).deviceLoginFailures(device)
   return {
     /** How many failures are on record, and for how many whole seconds logins are blocked (0: not blocked). */
-    async check (phoneNumber: string) {
-      const [failures, ttlMs] = await run.sesameLoginFailuresCheck(phoneKeys(phoneNumber).loginFailures)
+    async check (phoneNumber: string, device?: string) {
+      const [failures, ttlMs] = await run.sesameLoginFailuresCheck(keyOf(phoneNumber, device))
       const blockedFor = failures >= settings.maxFailures ? Math.max(1, Math.ceil(ttlMs / 1000)) : 0
       return { failures, blockedFor }
     },
-    async record (phoneNumber: string) {
-      return await run.sesameLoginFailureRecord(phoneKeys(phoneNumber).loginFailures, settings.windowSeconds * 1000)
+    async record (phoneNumber: string, device?: string) {
+      return await run.sesameLoginFailureRecord(keyOf(phoneNumber, device), settings.windowSeconds * 1000)
     },
-    async clear (phoneNumber: string) {
-      await redis.del(phoneKeys(phoneNumber).loginFailures)
+    /** A success clears the budget it drew on: a known device's own one leaves a stranger's lockout in place. */
+    async clear (phoneNumber: string, device?: string) {
+      await redis.del(keyOf(phoneNumber, device))
     }
   }
 }

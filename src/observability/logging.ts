@@ -9,7 +9,15 @@ export const LOG_REDACT_PATHS = [
   'body.old_password',
   'body.new_password',
   'body.sms_code',
+  'body.code',
+  'body.challenge',
+  'body.device_token',
   'token',
   'password',
-  'sms_code'
+  'sms_code',
+  'secret',
+  'challenge',
+  'recovery_codes',
+  'device_token',
+  'otpauth_url'
 ]

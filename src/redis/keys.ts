@@ -18,7 +18,12 @@ export const phoneKeys = (phoneNumber: string) => {
     smsCode: (purpose: string) => `${base}:sms:${purpose}`,
     smsCooldown: `${base}:sms-cooldown`,
     smsSent: `${base}:sms-sent`,
-    loginFailures: `${base}:login-failures`
+    loginFailures: `${base}:login-failures`,
+    /** A known device's own failed-login budget (SPEC §4), by the digest of its device token. */
+    deviceLoginFailures: (digest: string) => `${base}:login-failures:d:${digest}`,
+    /** Known devices of the number: one key per token digest (value: user id), and the set of digests. */
+    devicePrefix: `${base}:device:`,
+    devices: `${base}:devices`
   }
 }
 
@@ -36,3 +41,5 @@ export const smsBudgetKeys = {
   daily: `${KEY_PREFIX}{sms-daily}:budget`,
   dailyAlarm: `${KEY_PREFIX}{sms-daily}:alarm`
 }
+/** A pending second-factor challenge, by the SHA-256 of its secret (single key, so no hash tag needed). */
+export const twoFactorChallengeKey = (digest: string) => `${KEY_PREFIX}2fa-challenge:${digest}`

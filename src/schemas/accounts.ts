@@ -13,9 +13,17 @@ export const RegisterBody = (passwordMinLength: number) => Type.Object({
 export const VerifiedRegisterBody = (passwordMinLength: number) =>
   Type.Object({ ...RegisterBody(passwordMinLength).properties, sms_code: SmsCode })
 
+/** Optional fields every login body may carry: the known-device token (SPEC §4) and how the session is shown (§13). */
+export const LoginClientFields = {
+  device_token: Type.Optional(Type.String({ maxLength: 64, description: 'the device_token of an earlier login on this device' })),
+  device_name: Type.Optional(Type.String({ maxLength: 64, description: "shown in GET /sessions, e.g. \"Ana's iPhone\"" })),
+  app_version: Type.Optional(Type.String({ maxLength: 32 }))
+}
+
 export const LoginBody = (passwordMinLength: number) => Type.Object({
   phone_number: PhoneNumber,
-  password: Password(passwordMinLength)
+  password: Password(passwordMinLength),
+  ...LoginClientFields
 })
 
 export const NicknameBody = Type.Object({
@@ -34,13 +42,18 @@ export const TOKEN_SECURITY: Array<Record<string, string[]>> = [{ token: [] }, {
 export const LoginData = {
   nickname: Type.Union([Type.String(), Type.Null()]),
   token: Type.String({ description: 'Send it as the token header, or Authorization: Bearer' }),
-  expires_in: Type.Integer({ description: 'seconds the session lives' })
+  expires_in: Type.Integer({ description: 'seconds the session lives' }),
+  device_token: Type.String({ description: 'keep it and send it with the next login from this device (valid 180 days)' })
 }
 
 export const Session = Type.Object({
   id: Type.String(),
   created_at: IsoTime,
+  last_seen_at: IsoTime,
+  ip: Type.String(),
   user_agent: Type.String(),
+  device_name: Type.Union([Type.String(), Type.Null()]),
+  app_version: Type.Union([Type.String(), Type.Null()]),
   current: Type.Boolean({ description: 'true for the session of the token that asked' })
 }, { title: 'Session' })
 

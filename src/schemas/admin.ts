@@ -11,7 +11,8 @@ export const UserIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9
 
 export const AdminUserData = {
   user: Type.Object({ ...User.properties, banned: Type.Boolean(), banned_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
-  sessions: Type.Array(Type.Omit(Session, ['current']))
+  sessions: Type.Array(Type.Omit(Session, ['current'])),
+  two_factor_enabled: Type.Boolean()
 }
 
 export const RevokedData = { revoked: Type.Integer({ description: 'how many sessions ended' }) }

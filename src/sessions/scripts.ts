@@ -26,11 +26,15 @@ local function mark_offline_if_idle (user, live)
 end
 `
 
-/** KEYS: user, index, session. ARGV: prefix, digest, id, now, ttlMs, max, userAgent, userId, phone, nickname, registerTime. */
+/**
+ * KEYS: user, index, session. ARGV: prefix, digest, id, now, ttlMs, max, userAgent, userId, phone, nickname,
+ * registerTime, ip, deviceName, appVersion.
+ */
 export const CREATE_SESSION = PRUNE + `
 local prefix, digest, now, ttl = ARGV[1], ARGV[2], ARGV[4], ARGV[5]
 prune(KEYS[2], prefix)
 redis.call('HSET', KEYS[3], 'id', ARGV[3], 'created_at', now, 'extended_at', now, 'user_agent', ARGV[7])
+redis.call('HSET', KEYS[3], 'last_seen_at', now, 'ip', ARGV[12], 'device_name', ARGV[13], 'app_version', ARGV[14])
 redis.call('PEXPIRE', KEYS[3], ttl)
 redis.call('ZADD', KEYS[2], now, digest)
 local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
@@ -53,18 +57,30 @@ return revoked
 `
 
 /**
- * KEYS: user, index, session. ARGV: now, ttlMs, slideAfterMs (0: no sliding).
- * Returns [sessionId, userId, phone, nickname, registerTime] or nil.
+ * KEYS: user, index, session. ARGV: now, ttlMs, slideAfterMs (0: no sliding), maxLifetimeMs (0: none),
+ * lastSeenEveryMs. A session older than the maximum lifetime is refused however much it slid; last_seen_at
+ * is written at most every lastSeenEveryMs, in this same call. Returns [sessionId, userId, phone, nickname, registerTime] or nil.
  */
 export const RESOLVE_SESSION = `
-local session = redis.call('HMGET', KEYS[3], 'id', 'extended_at')
+local session = redis.call('HMGET', KEYS[3], 'id', 'extended_at', 'created_at', 'last_seen_at')
 if not session[1] then return nil end
+local now, max = tonumber(ARGV[1]), tonumber(ARGV[4])
+local created = tonumber(session[3]) or 0
+if max > 0 and now - created >= max then
+  redis.call('DEL', KEYS[3])
+  return nil
+end
 local user = redis.call('HMGET', KEYS[1], 'id', 'phone_number', 'nickname', 'register_time')
 if not user[1] then return nil end
+if now - (tonumber(session[4]) or 0) >= tonumber(ARGV[5]) then
+  redis.call('HSET', KEYS[3], 'last_seen_at', ARGV[1])
+end
 local slide = tonumber(ARGV[3])
-if slide > 0 and tonumber(ARGV[1]) - tonumber(session[2]) > slide then
+if slide > 0 and now - tonumber(session[2]) > slide then
+  local ttl = tonumber(ARGV[2])
+  if max > 0 then ttl = math.min(ttl, created + max - now) end
   redis.call('HSET', KEYS[3], 'extended_at', ARGV[1])
-  redis.call('PEXPIRE', KEYS[3], ARGV[2])
+  redis.call('PEXPIRE', KEYS[3], ttl)
   redis.call('PEXPIRE', KEYS[2], ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
@@ -106,15 +122,13 @@ mark_offline_if_idle(KEYS[1], prune(KEYS[2], ARGV[1]))
 return revoked
 `
 
-/** KEYS: index. ARGV: prefix. Returns a flat list of [id, createdAt, userAgent] per live session, oldest first. */
+/** KEYS: index. ARGV: prefix. Returns a flat list of SESSION_FIELDS per live session, oldest first. */
 export const LIST_SESSIONS = PRUNE + `
 prune(KEYS[1], ARGV[1])
 local out = {}
 for _, digest in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local s = redis.call('HMGET', ARGV[1] .. digest, 'id', 'created_at', 'user_agent')
-  table.insert(out, s[1])
-  table.insert(out, s[2])
-  table.insert(out, s[3] or '')
+  local s = redis.call('HMGET', ARGV[1] .. digest, 'id', 'created_at', 'user_agent', 'last_seen_at', 'ip', 'device_name', 'app_version')
+  for i = 1, 7 do table.insert(out, s[i] or '') end
 end
 return out
 `

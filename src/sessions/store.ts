@@ -4,11 +4,16 @@ import * as scripts from './scripts.js'
 import { defineScripts, script } from '../redis/scripts.js'
 import { userKeys } from '../redis/keys.js'
 import type { User } from '../users/user.js'
+import type { SessionClient, SessionInfo } from './client.js'
+
+export type { LoginContext, SessionClient, SessionInfo } from './client.js'
 
 export interface SessionSettings {
   ttlSeconds: number
   maxSessionsPerUser: number
   sliding: boolean
+  /** SESSION_MAX_LIFETIME_SECONDS: a session ends this long after its login however much it slid (0: never). */
+  maxLifetimeSeconds?: number
   /** Told of every session started and ended here (for metrics); sessions that simply expire are not reported. */
   onEvent?: (event: 'created' | 'revoked', count: number) => void
 }
@@ -19,11 +24,8 @@ export interface SessionUser extends User {
   tokenDigest: string
 }
 
-export interface SessionInfo {
-  id: string
-  createdAt: string
-  userAgent: string
-}
+/** last_seen_at is written at most this often, by the resolve call that runs anyway. */
+export const LAST_SEEN_EVERY_MS = 60_000
 
 /** A session slides once it is used more than a day after its last extension. */
 export const SLIDE_AFTER_MS = 86_400_000
@@ -45,7 +47,8 @@ export function parseToken (token: string): { userId: number, secret: string } |
 export const tokenDigest = (secret: string) => createHash('sha256').update(secret).digest('base64url')
 
 export function createSessionStore (redis: Redis | Cluster, settings: SessionSettings) {
-  const ttlMs = settings.ttlSeconds * 1000
+  const maxLifetimeMs = (settings.maxLifetimeSeconds ?? 0) * 1000
+  const ttlMs = maxLifetimeMs > 0 ? Math.min(settings.ttlSeconds * 1000, maxLifetimeMs) : settings.ttlSeconds * 1000
   const slideAfterMs = settings.sliding ? SLIDE_AFTER_MS : 0
   const report = (event: 'created' | 'revoked', count: number) => { if (count > 0) settings.onEvent?.(event, count) }
   const run = defineScripts(redis, {
@@ -62,7 +65,8 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
     ttlSeconds: settings.ttlSeconds,
 
     /** Starts a session; beyond the per-user limit the oldest ones end. Returns the token, shown once. */
-    async create (user: User, userAgent: string) {
+    async create (user: User, client: SessionClient | string) {
+      const { userAgent, ip = '', deviceName = '', appVersion = '' } = typeof client === 'string' ? { userAgent: client } : client
       const secret = randomBytes(32).toString('base64url')
       const token = `${user.id}.${secret}`
       const digest = tokenDigest(secret)
@@ -71,11 +75,11 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       const revoked = await run.sesameCreateSession(
         keys.user, keys.index, keys.sessionPrefix + digest,
         keys.sessionPrefix, digest, sessionId, Date.now(), ttlMs, settings.maxSessionsPerUser,
-        userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime
+        userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime, ip, deviceName, appVersion
       )
       report('created', 1)
       report('revoked', revoked)
-      return { token, sessionId, expiresIn: settings.ttlSeconds, revoked }
+      return { token, sessionId, expiresIn: Math.floor(ttlMs / 1000), revoked }
     },
 
     /** One round trip: token → cached user, sliding the session's TTL when due. */
@@ -85,7 +89,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       const digest = tokenDigest(parsed.secret)
       const keys = userKeys(parsed.userId)
       const found = await run.sesameResolveSession(
-        keys.user, keys.index, keys.sessionPrefix + digest, Date.now(), ttlMs, slideAfterMs
+        keys.user, keys.index, keys.sessionPrefix + digest, Date.now(), ttlMs, slideAfterMs, maxLifetimeMs, LAST_SEEN_EVERY_MS
       )
       if (found === null) return null
       const [sessionId = '', id = '', phoneNumber = '', nickname = '', registerTime = ''] = found
@@ -126,8 +130,18 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       const keys = userKeys(userId)
       const flat = await run.sesameListSessions(keys.index, keys.sessionPrefix)
       const sessions: SessionInfo[] = []
-      for (let i = 0; i + 2 < flat.length; i += 3) {
-        sessions.push({ id: flat[i] ?? '', createdAt: new Date(Number(flat[i + 1])).toISOString(), userAgent: flat[i + 2] ?? '' })
+      const time = (ms = '') => new Date(Number(ms)).toISOString()
+      for (let i = 0; i + 6 < flat.length; i += 7) {
+        const [id = '', createdAt, userAgent = '', lastSeenAt, ip = '', deviceName = '', appVersion = ''] = flat.slice(i, i + 7)
+        sessions.push({
+          id,
+          createdAt: time(createdAt),
+          lastSeenAt: time(lastSeenAt === '' ? createdAt : lastSeenAt),
+          userAgent,
+          ip,
+          deviceName: deviceName === '' ? null : deviceName,
+          appVersion: appVersion === '' ? null : appVersion
+        })
       }
       return sessions
     },

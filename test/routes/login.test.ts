@@ -11,7 +11,7 @@ t.test('logs in: logon successful with nickname, token and expires_in', async (t
   const res = await login(app, phone, PASSWORD)
   t.equal(res.statusCode, 200)
   const body = res.json()
-  t.same(Object.keys(body).sort(), ['code', 'expires_in', 'message', 'nickname', 'token'])
+  t.same(Object.keys(body).sort(), ['code', 'device_token', 'expires_in', 'message', 'nickname', 'token'])
   t.match(body, { code: 1, message: 'logon successful', nickname: '阿明', expires_in: 3600 })
   t.match(body.token, /^[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{43}$/, '<prefix>.<43-char base64url secret>')
   t.equal(Buffer.from(body.token.split('.')[1], 'base64url').length, 32, '32 random bytes')
