@@ -5,7 +5,7 @@ import type { HashParameters } from './passwords/hasher.js'
 import { LOG_REDACT_PATHS } from './observability/logging.js'
 import { formatValidationError } from './http/validation-messages.js'
 import { BODY_LIMIT_BYTES } from './http/errors.js'
-import { replyFrameworkError, writeClientError } from './http/framework-errors.js'
+import { refuseExpectation, replyFrameworkError, requestTimeout, requireHost, writeClientError } from './http/framework-errors.js'
 import config from '../plugins/config.js'
 import errors from '../plugins/errors.js'
 import securityHeaders from '../plugins/security-headers.js'
@@ -60,6 +60,9 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     schemaErrorFormatter: formatValidationError,
     frameworkErrors: replyFrameworkError,
     clientErrorHandler: writeClientError,
+    requestTimeout: settings.REQUEST_TIMEOUT_SECONDS * 1000,
+    // Node would answer a request without Host with an empty 400 itself; `requireHost` answers it in the envelope.
+    http: { requireHostHeader: false },
     return503OnClosing: true,
     // Boot may wait DEPENDENCY_WAIT_SECONDS for MySQL and again for Redis before it gives up with a clear message.
     pluginTimeout: (settings.DEPENDENCY_WAIT_SECONDS * 2 + 10) * 1000,
@@ -67,6 +70,9 @@ export async function buildApp (options: BuildOptions, settings: Config) {
   }).withTypeProvider<TypeBoxTypeProvider>()
   // JSON only: a text/plain body must get 415, not reach validation as a string.
   app.removeContentTypeParser('text/plain')
+  app.addHook('onRequest', requireHost)
+  app.addHook('onRequest', requestTimeout(settings.REQUEST_TIMEOUT_SECONDS * 1000))
+  app.server.on('checkExpectation', refuseExpectation)
 
   try {
     await app.register(config, { config: settings })

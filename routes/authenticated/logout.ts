@@ -9,6 +9,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     method: ['GET', 'POST'],
     url: '/logout',
+    // The automatic HEAD route would run this handler and end the session: HEAD changes nothing (SPEC §3).
+    exposeHeadRoute: false,
     schema: { summary: 'End this session; the token stops working at once', tags: ['session'], response: replies({}) },
     handler: async function (request) {
       const user = currentUser(request)

@@ -22,6 +22,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/user/password', {
+    // It checks a password, so it draws on the per-IP attempt budget like the public routes (SPEC §4).
+    onRequest: app.limitAttemptsByIp,
     schema: {
       summary: 'Change the password; every other session of the user ends',
       tags: ['user'],

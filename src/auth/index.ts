@@ -13,14 +13,20 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i
+const BEARER = /^Bearer +([^\s]+) *$/i
 
-/** The token from the `token` header (the original app's) or from `Authorization: Bearer`. */
+/**
+ * The token from the `token` header (the original app's) or from `Authorization: Bearer`. `null`: no token
+ * sent (neither header, or only empty ones). `''`: one was sent but cannot be valid: a malformed
+ * `Authorization` (`Bearer a b`, `Basic …`, `Bearer` alone) or the two headers with different tokens.
+ */
 export function readToken (headers: FastifyRequest['headers']): string | null {
-  const token = headers.token
-  if (typeof token === 'string' && token.trim() !== '') return token.trim()
-  const match = BEARER.exec(headers.authorization ?? '')
-  return match?.[1] ?? null
+  const header = typeof headers.token === 'string' ? headers.token.trim() : ''
+  const authorization = (headers.authorization ?? '').trim()
+  if (authorization === '') return header === '' ? null : header
+  const bearer = BEARER.exec(authorization)?.[1] ?? ''
+  if (header !== '' && bearer !== header) return ''
+  return bearer
 }
 
 /** The user of the request, for handlers behind `authenticate`, which guarantees it is set. */

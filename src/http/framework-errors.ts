@@ -1,8 +1,9 @@
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import type { FailureBody } from '../schemas/envelope.js'
 import { toFailure } from './to-failure.js'
+import { fail } from './errors.js'
 
 /**
  * Fastify's `frameworkErrors` option: errors raised before routing (a malformed percent-encoding in the
@@ -21,13 +22,45 @@ export function replyFrameworkError (err: FastifyError, request: FastifyRequest,
  */
 export function writeClientError (err: Error & { code?: string }, socket: Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return
-  const [status, message] = err.code === 'HPE_HEADER_OVERFLOW'
-    ? [431, 'the request headers are too large']
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request did not arrive in time'] : [400, 'malformed HTTP request']
-  const body = JSON.stringify({ code: 0, error: 'validation_failed', message } satisfies FailureBody)
+  const [status, error, message]: [number, FailureBody['error'], string] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'validation_failed', 'the request headers are too large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'the request did not arrive in time']
+      : [400, 'validation_failed', 'malformed HTTP request']
+  const body = JSON.stringify({ code: 0, error, message } satisfies FailureBody)
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   }
   socket.destroy(err)
+}
+
+/** onRequest hook: Node's own answer to an HTTP/1.1 request without Host is an empty 400 (`requireHostHeader` is off). */
+export async function requireHost (request: FastifyRequest) {
+  if (request.raw.headers.host === undefined && request.raw.httpVersion === '1.1') {
+    throw fail('validation_failed', 'the Host header is required')
+  }
+}
+
+/** The server's `checkExpectation` listener: an `Expect` other than 100-continue gets 417 in the envelope. */
+export function refuseExpectation (_request: IncomingMessage, response: ServerResponse) {
+  const body = JSON.stringify({ code: 0, error: 'validation_failed', message: 'unsupported Expect header' } satisfies FailureBody)
+  response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
+  response.end(body)
+}
+
+/**
+ * onRequest hook factory for REQUEST_TIMEOUT_SECONDS: a request whose body has not fully arrived by then gets
+ * 408 `request_timeout` and its connection closes. (Node's own `requestTimeout` did not cover a trickled body.)
+ */
+export function requestTimeout (ms: number): onRequestHookHandler {
+  return function (request, reply, done) {
+    const timer = setTimeout(() => {
+      if (request.raw.complete || reply.sent) return
+      request.log.info('request body did not arrive in time')
+      writeClientError(Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), request.raw.socket)
+    }, ms).unref()
+    reply.raw.once('close', () => clearTimeout(timer))
+    done()
+  }
 }
