@@ -121,7 +121,9 @@ t.test('SQL metacharacters, NUL bytes, lone surrogates and any Unicode in every 
 
 t.test('nicknames with SQL metacharacters and any Unicode are stored and returned verbatim', async (t) => {
   const nickname = fc.oneof(fc.constantFrom(...SQL_NICKNAMES), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }))
-    .filter((value) => value.trim() !== '' && [...value.trim()].length <= 30)
+    // SPEC §2 refuses control and bidi-override characters and invisible-only names (test/unit/input.test.ts).
+    .filter((value) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u.test(value) && !/^[\s\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u.test(value)) // eslint-disable-line no-control-regex
+    .filter((value) => value.trim() !== '' && [...new Intl.Segmenter().segment(value.trim())].length <= 30)
   await property(t, 'verbatim nicknames', fc.record({ nickname, bearer: fc.boolean() }), async ({ nickname, bearer }) => {
     const patch = await guard.send({ method: 'PATCH', url: '/user', payload: { nickname }, headers: tokenHeaders(token, bearer) })
     assert.equal(patch.res.statusCode, 200)

@@ -10,7 +10,7 @@ import type { SmsCodes, SmsPurpose } from '../sms/codes.js'
 import type { SmsGuard } from '../sms/guard.js'
 import { PhoneTakenError, type UsersRepository } from '../users/repository.js'
 import type { StoredUser, User } from '../users/user.js'
-import { normalizeNickname, normalizePhoneNumber } from './input.js'
+import { normalizeNickname, normalizePhoneNumber, requireWellFormedPassword } from './input.js'
 
 export interface AccountDeps {
   users: UsersRepository
@@ -30,6 +30,7 @@ export interface AccountDeps {
  * that a wrong code never tells whether the number is registered; used up last, so phone_taken leaves it usable.
  */
 async function register (deps: AccountDeps, body: { phoneNumber: string, password: string, nickname?: string | null, smsCode?: string }) {
+  requireWellFormedPassword(body.password)
   const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber), nickname: normalizeNickname(body.nickname) }
   if (input.smsCode !== undefined) {
     const checked = await deps.smsCodes.check(input.phoneNumber, 'register', input.smsCode)
@@ -53,6 +54,7 @@ async function register (deps: AccountDeps, body: { phoneNumber: string, passwor
  * password gets 429 until the window passes. A success clears the count, and a weak hash is upgraded.
  */
 async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: string, context: LoginContext }) {
+  requireWellFormedPassword(body.password)
   const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
   const device = await deps.devices.recognise(input.phoneNumber, body.context.deviceToken)
   const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber, device)
@@ -84,6 +86,8 @@ async function upgradeHash (deps: AccountDeps, user: StoredUser, password: strin
 
 /** Changes the password after checking the old one; every other session of the user ends first. */
 async function changePassword (deps: AccountDeps, user: SessionUser, input: { oldPassword: string, newPassword: string }) {
+  requireWellFormedPassword(input.oldPassword, 'old_password')
+  requireWellFormedPassword(input.newPassword, 'new_password')
   const record = await deps.users.findById(user.id)
   if (record === null || !await deps.passwords.verify(record.passwordHash, input.oldPassword)) {
     throw fail('wrong_password')
@@ -103,6 +107,7 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
  * Then every session ends and the number's failed-login counter (SPEC §4) is cleared.
  */
 async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, smsCode: string, newPassword: string }) {
+  requireWellFormedPassword(body.newPassword, 'new_password')
   const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
   const checked = await deps.smsCodes.check(input.phoneNumber, 'reset_password', input.smsCode)
   const user = await deps.users.findByPhone(input.phoneNumber)

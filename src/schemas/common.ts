@@ -12,11 +12,14 @@ export const Password = (minLength: number) => Type.String({
   description: `${minLength} to 128 characters, any Unicode`
 })
 
-/** 1 to 30 characters once trimmed, or null; a blank string is refused. */
+/**
+ * 1 to 30 characters (grapheme clusters) once trimmed, or null. The schema only bounds the size; the
+ * rules people see (clusters, no control/bidi characters, not blank or invisible) are in accounts/input.ts.
+ */
 export const Nickname = Type.Unsafe<string | null>({
   type: ['string', 'null'],
-  pattern: '^\\s*\\S(?:[\\s\\S]{0,28}\\S)?\\s*$',
-  description: '1 to 30 characters after trimming, any Unicode, or null',
+  maxLength: 512,
+  description: '1 to 30 characters (as a person counts them) after trimming, any Unicode (no control or bidi-override characters), or null',
   examples: ['小明 🚀']
 })
 
