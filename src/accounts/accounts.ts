@@ -15,6 +15,8 @@ export interface AccountDeps {
   loginFailures: LoginFailureCounter
   smsCodes: SmsCodes
   log: FastifyBaseLogger
+  /** SPEC §2: national phone numbers are read for this country (ISO 3166 alpha-2); unset, only international input. */
+  defaultCountry?: string
 }
 
 /**
@@ -22,7 +24,7 @@ export interface AccountDeps {
  * that a wrong code never tells whether the number is registered; used up last, so phone_taken leaves it usable.
  */
 async function register (deps: AccountDeps, body: { phoneNumber: string, password: string, nickname?: string | null, smsCode?: string }) {
-  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber), nickname: normalizeNickname(body.nickname) }
+  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber, deps.defaultCountry), nickname: normalizeNickname(body.nickname) }
   if (input.smsCode !== undefined) {
     const checked = await deps.smsCodes.check(input.phoneNumber, 'register', input.smsCode)
     if (await deps.users.findByPhone(input.phoneNumber) !== null) throw fail('phone_taken')
@@ -44,7 +46,7 @@ async function register (deps: AccountDeps, body: { phoneNumber: string, passwor
  * a hash made with weaker parameters is upgraded on the way.
  */
 async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: string, userAgent: string }) {
-  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
+  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber, deps.defaultCountry) }
   const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber)
   if (blockedFor > 0) throw rateLimited(blockedFor)
   const user = await deps.users.findByPhone(input.phoneNumber)
@@ -89,7 +91,7 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
  * Then every session ends and the number's failed-login counter (SPEC §4) is cleared.
  */
 async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, smsCode: string, newPassword: string }) {
-  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
+  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber, deps.defaultCountry) }
   const checked = await deps.smsCodes.check(input.phoneNumber, 'reset_password', input.smsCode)
   const user = await deps.users.findByPhone(input.phoneNumber)
   if (user === null) throw fail('sms_code_invalid')
@@ -115,7 +117,7 @@ async function updateNickname (deps: AccountDeps, user: SessionUser, requested: 
  * for an unknown number is not sent, but it takes its place under the number's limits all the same.
  */
 async function requestSmsCode (deps: AccountDeps, body: { phoneNumber: string, purpose: SmsPurpose }) {
-  const phoneNumber = normalizePhoneNumber(body.phoneNumber)
+  const phoneNumber = normalizePhoneNumber(body.phoneNumber, deps.defaultCountry)
   const deliver = body.purpose === 'register' || await deps.users.findByPhone(phoneNumber) !== null
   return await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
 }

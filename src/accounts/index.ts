@@ -14,6 +14,7 @@ export default fp(async (app) => {
     sessions: app.sessions,
     loginFailures: app.loginFailures,
     smsCodes: app.smsCodes,
-    log: app.log
+    log: app.log,
+    defaultCountry: app.config.DEFAULT_COUNTRY
   }))
 }, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions', 'rate-limits', 'sms-codes'] })
