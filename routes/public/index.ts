@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import register from './register.js'
 import login from './login.js'
+import loginSms from './login-sms.js'
 import smsCode from './sms-code.js'
 import passwordReset from './password-reset.js'
 
@@ -12,6 +13,7 @@ const publicRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', app.limitAttemptsByIp)
   await app.register(register)
   await app.register(login)
+  await app.register(loginSms)
   await app.register(smsCode)
   await app.register(passwordReset)
 }

@@ -1,23 +1,10 @@
-import type { FastifyBaseLogger } from 'fastify'
 import { fail, rateLimited } from '../http/errors.js'
-import type { LoginFailureCounter } from '../limits/login-failures.js'
-import type { PasswordHasher } from '../passwords/hasher.js'
-import type { SessionStore, SessionUser } from '../sessions/store.js'
-import type { SmsCodes, SmsPurpose } from '../sms/codes.js'
-import { PhoneTakenError, type UsersRepository } from '../users/repository.js'
+import type { SessionUser } from '../sessions/store.js'
+import { PhoneTakenError } from '../users/repository.js'
 import type { StoredUser, User } from '../users/user.js'
+import type { AccountDeps } from './deps.js'
 import { normalizeNickname, normalizePhoneNumber } from './input.js'
-
-export interface AccountDeps {
-  users: UsersRepository
-  passwords: PasswordHasher
-  sessions: SessionStore
-  loginFailures: LoginFailureCounter
-  smsCodes: SmsCodes
-  log: FastifyBaseLogger
-  /** SPEC §2: national phone numbers are read for this country (ISO 3166 alpha-2); unset, only international input. */
-  defaultCountry?: string
-}
+import { logInWithSms, requestSmsCode } from './sms-login.js'
 
 /**
  * Creates a user. A code that is sent is checked, whatever PHONE_VERIFICATION says: checked first, so
@@ -112,16 +99,6 @@ async function updateNickname (deps: AccountDeps, user: SessionUser, requested: 
   return { ...user, nickname }
 }
 
-/**
- * Sends a one-time code. The answer is the same whether or not the number is registered: a reset code
- * for an unknown number is not sent, but it takes its place under the number's limits all the same.
- */
-async function requestSmsCode (deps: AccountDeps, body: { phoneNumber: string, purpose: SmsPurpose }) {
-  const phoneNumber = normalizePhoneNumber(body.phoneNumber, deps.defaultCountry)
-  const deliver = body.purpose === 'register' || await deps.users.findByPhone(phoneNumber) !== null
-  return await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
-}
-
 const withoutHash = ({ passwordHash: _hash, ...user }: StoredUser): User => user
 
 /** The account operations, bound to their dependencies. */
@@ -132,8 +109,11 @@ export function createAccounts (deps: AccountDeps) {
     changePassword: (user: SessionUser, input: Parameters<typeof changePassword>[2]) => changePassword(deps, user, input),
     resetPassword: (input: Parameters<typeof resetPassword>[1]) => resetPassword(deps, input),
     updateNickname: (user: SessionUser, nickname: string | null | undefined) => updateNickname(deps, user, nickname),
-    requestSmsCode: (input: Parameters<typeof requestSmsCode>[1]) => requestSmsCode(deps, input)
+    requestSmsCode: (input: Parameters<typeof requestSmsCode>[1]) => requestSmsCode(deps, input),
+    logInWithSms: (input: Parameters<typeof logInWithSms>[1]) => logInWithSms(deps, input)
   }
 }
 
 export type Accounts = ReturnType<typeof createAccounts>
+
+export type { AccountDeps }

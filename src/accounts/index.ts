@@ -15,6 +15,7 @@ export default fp(async (app) => {
     loginFailures: app.loginFailures,
     smsCodes: app.smsCodes,
     log: app.log,
-    defaultCountry: app.config.DEFAULT_COUNTRY
+    defaultCountry: app.config.DEFAULT_COUNTRY,
+    smsLoginRegisters: app.config.SMS_LOGIN_REGISTERS
   }))
 }, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions', 'rate-limits', 'sms-codes'] })

@@ -1,0 +1,19 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { LoginFailureCounter } from '../limits/login-failures.js'
+import type { PasswordHasher } from '../passwords/hasher.js'
+import type { SmsCodes } from '../sms/codes.js'
+import type { SessionStore } from '../sessions/store.js'
+import type { UsersRepository } from '../users/repository.js'
+
+/** What the account operations need. */
+export interface AccountDeps {
+  users: UsersRepository
+  passwords: PasswordHasher
+  sessions: SessionStore
+  loginFailures: LoginFailureCounter
+  smsCodes: SmsCodes
+  log: FastifyBaseLogger
+  /** SPEC §2: national phone numbers are read for this country (ISO 3166 alpha-2); unset, only international input. */
+  defaultCountry?: string
+  smsLoginRegisters?: boolean
+}
