@@ -3,6 +3,7 @@ import { TOKEN_SECURITY } from '../../src/schemas/accounts.js'
 import user from './user.js'
 import logout from './logout.js'
 import sessions from './sessions.js'
+import account from './account.js'
 
 /**
  * Routes that need a token. `authenticate` runs after the body is parsed (a broken body is still
@@ -17,6 +18,7 @@ const authenticatedRoutes: FastifyPluginAsync = async (app) => {
   await app.register(user)
   await app.register(logout)
   await app.register(sessions)
+  await app.register(account)
 }
 
 export default authenticatedRoutes

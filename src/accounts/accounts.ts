@@ -5,6 +5,7 @@ import type { StoredUser, User } from '../users/user.js'
 import type { AccountDeps } from './deps.js'
 import { normalizeNickname, normalizePhoneNumber } from './input.js'
 import { logInWithSms, requestSmsCode } from './sms-login.js'
+import { deleteAccount } from './deletion.js'
 
 /**
  * Creates a user. A code that is sent is checked, whatever PHONE_VERIFICATION says: checked first, so
@@ -110,7 +111,8 @@ export function createAccounts (deps: AccountDeps) {
     resetPassword: (input: Parameters<typeof resetPassword>[1]) => resetPassword(deps, input),
     updateNickname: (user: SessionUser, nickname: string | null | undefined) => updateNickname(deps, user, nickname),
     requestSmsCode: (input: Parameters<typeof requestSmsCode>[1]) => requestSmsCode(deps, input),
-    logInWithSms: (input: Parameters<typeof logInWithSms>[1]) => logInWithSms(deps, input)
+    logInWithSms: (input: Parameters<typeof logInWithSms>[1]) => logInWithSms(deps, input),
+    deleteAccount: (user: SessionUser, proof: Parameters<typeof deleteAccount>[2]) => deleteAccount(deps, user, proof)
   }
 }
 

@@ -16,4 +16,6 @@ export interface AccountDeps {
   /** SPEC §2: national phone numbers are read for this country (ISO 3166 alpha-2); unset, only international input. */
   defaultCountry?: string
   smsLoginRegisters?: boolean
+  /** Deletes every Redis key of a user. */
+  eraseUser: (userId: number) => Promise<number>
 }

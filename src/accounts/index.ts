@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { createAccounts, type Accounts } from './accounts.js'
+import { createUserEraser } from '../sessions/erase.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,6 +17,7 @@ export default fp(async (app) => {
     smsCodes: app.smsCodes,
     log: app.log,
     defaultCountry: app.config.DEFAULT_COUNTRY,
-    smsLoginRegisters: app.config.SMS_LOGIN_REGISTERS
+    smsLoginRegisters: app.config.SMS_LOGIN_REGISTERS,
+    eraseUser: createUserEraser(app.redis)
   }))
 }, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'sessions', 'rate-limits', 'sms-codes'] })

@@ -65,6 +65,11 @@ export function createUsersRepository (db: MySQLPromisePool) {
       }
     },
 
+    /** The row goes, not a flag (SPEC §10); rows that hang off it are to be deleted in the same transaction. */
+    async deleteById (id: number) {
+      await run('DELETE FROM user WHERE id = ?', [id])
+    },
+
     async updateNickname (id: number, nickname: string | null) {
       await run('UPDATE user SET nickname = ? WHERE id = ?', [nickname, id])
     },
