@@ -3,6 +3,9 @@ import { Type } from '@sinclair/typebox'
 import { replies } from '../../src/schemas/envelope.js'
 import { SmsCode } from '../../src/schemas/sms.js'
 import { currentUser } from '../../src/auth/index.js'
+import { SessionsData } from '../../src/schemas/accounts.js'
+import { User } from '../../src/schemas/common.js'
+import { toPublicUser } from '../../src/users/user.js'
 
 // SPEC §10: the account's whole life. The password check draws on the per-IP budget of §4 as well.
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,6 +22,19 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   }, async function (request) {
     await accounts.deleteAccount(currentUser(request), { password: request.body.password, smsCode: request.body.sms_code })
     return { code: 1 as const, message: 'account deleted' }
+  })
+
+  app.get('/user/export', {
+    schema: {
+      summary: 'Everything Sesame keeps about the user (GDPR access and portability), with no secret in it',
+      tags: ['user'],
+      response: replies({ export: Type.Object({ user: User, sessions: SessionsData.sessions, events: Type.Array(Type.Unknown()) }) })
+    }
+  }, async function (request) {
+    const user = currentUser(request)
+    const live = await app.sessions.list(user.id)
+    const sessions = live.map((s) => ({ id: s.id, created_at: s.createdAt, user_agent: s.userAgent, current: s.id === user.sessionId }))
+    return { code: 1 as const, message: 'ok', export: { user: toPublicUser(user), sessions, events: [] } }
   })
 }
 
