@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import fastifyMysql, { type MySQLPromisePool } from '@fastify/mysql'
 import { migrate } from '../src/mysql/migrate.js'
+import { describeUntouched } from '../src/mysql/phone-normalisation.js'
 import { waitForMysql } from '../src/runtime/wait-for.js'
 
 declare module 'fastify' {
@@ -24,6 +25,9 @@ export default fp(async (app) => {
     connectTimeout: 1500,
     enableKeepAlive: true
   })
-  const applied = await migrate(app.mysql)
+  const applied = await migrate(app.mysql, undefined, {
+    defaultCountry: app.config.DEFAULT_COUNTRY,
+    onUntouched: (rows) => { for (const row of rows) app.log.warn({ userId: row.id, reason: row.reason }, `phone number left untouched: ${describeUntouched(row)}`) }
+  })
   if (applied.length > 0) app.log.info({ applied }, 'applied migrations')
 }, { name: 'mysql', dependencies: ['config'] })

@@ -106,8 +106,8 @@ const DRIFTS: Drift[] = [
   {
     name: 'an SMS purpose is added',
     file: 'src/schemas/sms.ts',
-    from: "Type.Literal('reset_password')",
-    to: "Type.Literal('reset_password'), Type.Literal('login')",
+    from: "Type.Literal('delete_account')",
+    to: "Type.Literal('delete_account'), Type.Literal('signup')",
     breaks: 'test/types/client-contract.ts',
     at: ['<SmsCodeInput', '@ts-expect-error purpose']
   },

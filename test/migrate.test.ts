@@ -1,7 +1,8 @@
 import t from 'tap'
-import type { RowDataPacket } from 'mysql2'
+import type { ResultSetHeader, RowDataPacket } from 'mysql2'
 import { build } from './support/helper.js'
 import { migrate, splitStatements } from '../src/mysql/migrate.js'
+import { describeUntouched, type UntouchedRow } from '../src/mysql/phone-normalisation.js'
 
 t.test('splitStatements splits on a semicolon at the end of a line', async (t) => {
   t.same(splitStatements('CREATE TABLE a (x INT);\n\nALTER TABLE a ADD y INT ;\n'), ['CREATE TABLE a (x INT)', 'ALTER TABLE a ADD y INT'])
@@ -29,4 +30,40 @@ t.test('the user table matches SPEC §6', async (t) => {
   t.match(byName.nickname, { nullable: 'YES', charset: 'utf8mb4' })
   const [indexes] = await app.mysql.query<RowDataPacket[]>("SHOW INDEX FROM user WHERE Column_name = 'phone_number'")
   t.equal(indexes[0]?.Non_unique, 0, 'phone_number is unique')
+})
+
+t.test('020 normalises phone numbers to E.164, and lists the rows it leaves untouched', async (t) => {
+  const app = await build(t, { DEFAULT_COUNTRY: 'CN' })
+  const rows: Array<[string, string]> = [
+    ['uk', '+44 20 7946 0958'], ['us', '0012015550123'], ['cn-national', '13800138001'], ['cn-00', '008613800138002'],
+    ['already', '+8613800138003'], ['twin-a', '8613800138004'], ['twin-b', '+8613800138004'],
+    ['pair-a', '13800138005'], ['pair-b', '0086 13800138005'], ['garbage', 'not-a-phone']
+  ]
+  const ids: Record<string, number> = {}
+  for (const [name, phone] of rows) {
+    const [result] = await app.mysql.query<ResultSetHeader>(
+      'INSERT INTO user (phone_number, password_hash, register_time, password_changed_at) VALUES (?, ?, NOW(), NOW())', [phone, 'x'])
+    ids[name] = result.insertId
+  }
+  await app.mysql.query("DELETE FROM schema_migrations WHERE version = '020_normalise_phone_numbers'")
+  const reports: UntouchedRow[][] = []
+  t.same(await migrate(app.mysql, undefined, { defaultCountry: 'CN', onUntouched: (list) => reports.push(list) }), ['020_normalise_phone_numbers'])
+  const [after] = await app.mysql.query<RowDataPacket[]>('SELECT id, phone_number FROM user')
+  const phone = Object.fromEntries(after.map((row) => [Number(row.id), String(row.phone_number)]))
+  const at = (name: string) => phone[ids[name] ?? 0]
+  t.equal(at('uk'), '+442079460958')
+  t.equal(at('us'), '+12015550123', '00 with a default country is the international prefix')
+  t.equal(at('cn-national'), '+8613800138001', 'national input is read for DEFAULT_COUNTRY')
+  t.equal(at('cn-00'), '+8613800138002')
+  t.equal(at('already'), '+8613800138003')
+  t.equal(at('twin-a'), '8613800138004', 'collides with an E.164 row: untouched')
+  t.equal(at('twin-b'), '+8613800138004')
+  t.equal(at('pair-a'), '13800138005', 'two spellings of one new number: neither wins')
+  t.equal(at('pair-b'), '0086 13800138005')
+  t.equal(at('garbage'), 'not-a-phone')
+  t.equal(after.length, rows.length, 'nothing deleted or merged')
+  t.same(reports[0]?.map((row) => [row.id, row.reason]), [
+    [ids['twin-a'], 'collision'], [ids['pair-a'], 'collision'], [ids['pair-b'], 'collision'], [ids.garbage, 'not_a_possible_number']
+  ])
+  t.match(describeUntouched(reports[0]?.[0] as UntouchedRow), /collides/)
 })

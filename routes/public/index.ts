@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import register from './register.js'
 import login from './login.js'
 import loginTwoFactor from './login-2fa.js'
+import loginSms from './login-sms.js'
 import smsCode from './sms-code.js'
 import passwordReset from './password-reset.js'
 
@@ -14,6 +15,7 @@ const publicRoutes: FastifyPluginAsync = async (app) => {
   await app.register(register)
   await app.register(login)
   await app.register(loginTwoFactor)
+  await app.register(loginSms)
   await app.register(smsCode)
   await app.register(passwordReset)
 }

@@ -12,14 +12,17 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/sms/code', {
     schema: {
       summary: 'Send a one-time code by SMS',
-      description: 'At most one code a minute per number, whatever the purpose, and 10 a day; SMS_ALLOWED_COUNTRIES, the prefix, country and daily budgets, and (with SMS_CHALLENGE_URL) a challenge_token apply first.',
+      description: 'At most one code a minute per number, whatever the purpose, and 10 a day; SMS_ALLOWED_COUNTRIES, the prefix, country and daily budgets, and (with SMS_CHALLENGE_URL) a challenge_token apply first. ' +
+        'change_phone and delete_account need the token header; change_phone goes to the new number in phone_number, delete_account to the account\'s own number (phone_number may be left out).',
       tags: ['sms'],
       body: SmsCodeBody,
       response: replies(SmsCodeData)
     }
-  }, async function (request) {
-    const { phone_number: phoneNumber, purpose, challenge_token: challengeToken } = request.body
-    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber, purpose, challengeToken, ip: request.ip })
+  }, async function (request, reply) {
+    const { purpose, challenge_token: challengeToken } = request.body
+    // These two act on the token's account (SPEC §9), so they need the token: 401 without it.
+    if (purpose === 'change_phone' || purpose === 'delete_account') await app.authenticate(request, reply)
+    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber: request.body.phone_number, purpose, user: request.user, challengeToken, ip: request.ip })
     return { code: 1 as const, message: 'if the number can receive it, a code is on its way', retry_after: retryAfter }
   })
 }

@@ -1,29 +1,13 @@
-import type { FastifyBaseLogger } from 'fastify'
 import { fail, rateLimited } from '../http/errors.js'
-import type { LoginFailureCounter } from '../limits/login-failures.js'
-import type { PasswordHasher } from '../passwords/hasher.js'
-import type { PasswordPolicy } from '../protection/password-policy.js'
-import type { DeviceTokens } from '../protection/devices.js'
-import type { LoginContext, SessionStore, SessionUser } from '../sessions/store.js'
-import type { TwoFactor } from '../two-factor/index.js'
-import type { SmsCodes, SmsPurpose } from '../sms/codes.js'
-import type { SmsGuard } from '../sms/guard.js'
-import { PhoneTakenError, type UsersRepository } from '../users/repository.js'
+import type { LoginContext, SessionUser } from '../sessions/store.js'
+import { PhoneTakenError } from '../users/repository.js'
 import type { StoredUser, User } from '../users/user.js'
+import type { AccountDeps } from './deps.js'
 import { normalizeNickname, normalizePhoneNumber, requireWellFormedPassword } from './input.js'
+import { logInWithSms, requestSmsCode } from './sms-login.js'
+import { deleteAccount } from './deletion.js'
 
-export interface AccountDeps {
-  users: UsersRepository
-  passwords: PasswordHasher
-  passwordPolicy: PasswordPolicy
-  sessions: SessionStore
-  loginFailures: LoginFailureCounter
-  smsCodes: SmsCodes
-  smsGuard: SmsGuard
-  devices: DeviceTokens
-  twoFactor: Pick<TwoFactor, 'startSessionOrChallenge'>
-  log: FastifyBaseLogger
-}
+export type { AccountDeps } from './deps.js'
 
 /**
  * Creates a user. A code that is sent is checked, whatever PHONE_VERIFICATION says: checked first, so
@@ -31,7 +15,7 @@ export interface AccountDeps {
  */
 async function register (deps: AccountDeps, body: { phoneNumber: string, password: string, nickname?: string | null, smsCode?: string }) {
   requireWellFormedPassword(body.password)
-  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber), nickname: normalizeNickname(body.nickname) }
+  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber, deps.defaultCountry), nickname: normalizeNickname(body.nickname) }
   if (input.smsCode !== undefined) {
     const checked = await deps.smsCodes.check(input.phoneNumber, 'register', input.smsCode)
     if (await deps.users.findByPhone(input.phoneNumber) !== null) throw fail('phone_taken')
@@ -55,7 +39,7 @@ async function register (deps: AccountDeps, body: { phoneNumber: string, passwor
  */
 async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: string, context: LoginContext }) {
   requireWellFormedPassword(body.password)
-  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
+  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber, deps.defaultCountry) }
   const device = await deps.devices.recognise(input.phoneNumber, body.context.deviceToken)
   const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber, device)
   if (blockedFor > 0) throw rateLimited(blockedFor)
@@ -108,7 +92,7 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
  */
 async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, smsCode: string, newPassword: string }) {
   requireWellFormedPassword(body.newPassword, 'new_password')
-  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber) }
+  const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber, deps.defaultCountry) }
   const checked = await deps.smsCodes.check(input.phoneNumber, 'reset_password', input.smsCode)
   const user = await deps.users.findByPhone(input.phoneNumber)
   if (user === null) throw fail('sms_code_invalid')
@@ -131,26 +115,6 @@ async function updateNickname (deps: AccountDeps, user: SessionUser, requested: 
   return { ...user, nickname }
 }
 
-/**
- * Sends a one-time code. The answer is the same whether or not the number is registered: a reset code
- * for an unknown number is not sent, but it takes its place under every limit all the same. SPEC §11's
- * guard comes first; the budgets it took are given back if the number's own limits then refuse.
- */
-async function requestSmsCode (deps: AccountDeps, body: { phoneNumber: string, purpose: SmsPurpose, challengeToken?: string | undefined, ip: string }) {
-  const phoneNumber = normalizePhoneNumber(body.phoneNumber)
-  const admission = await deps.smsGuard.admit({ ...body, phoneNumber })
-  if (admission.testCode !== undefined) return await deps.smsCodes.issueFixed(phoneNumber, body.purpose, admission.testCode)
-  try {
-    const deliver = body.purpose === 'register' || await deps.users.findByPhone(phoneNumber) !== null
-    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
-    if (deliver) admission.sent()
-    return issued
-  } catch (err) {
-    await admission.release()
-    throw err
-  }
-}
-
 const withoutHash = ({ passwordHash: _hash, bannedAt: _banned, ...user }: StoredUser): User => user
 
 /** The account operations, bound to their dependencies. */
@@ -161,7 +125,9 @@ export function createAccounts (deps: AccountDeps) {
     changePassword: (user: SessionUser, input: Parameters<typeof changePassword>[2]) => changePassword(deps, user, input),
     resetPassword: (input: Parameters<typeof resetPassword>[1]) => resetPassword(deps, input),
     updateNickname: (user: SessionUser, nickname: string | null | undefined) => updateNickname(deps, user, nickname),
-    requestSmsCode: (input: Parameters<typeof requestSmsCode>[1]) => requestSmsCode(deps, input)
+    requestSmsCode: (input: Parameters<typeof requestSmsCode>[1]) => requestSmsCode(deps, input),
+    logInWithSms: (input: Parameters<typeof logInWithSms>[1]) => logInWithSms(deps, input),
+    deleteAccount: (user: SessionUser, proof: Parameters<typeof deleteAccount>[2]) => deleteAccount(deps, user, proof)
   }
 }
 

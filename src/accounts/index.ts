@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { createAccounts, type Accounts } from './accounts.js'
+import { createUserEraser } from '../sessions/erase.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,6 +19,9 @@ export default fp(async (app) => {
     smsGuard: app.smsGuard,
     devices: app.deviceTokens,
     twoFactor: app.twoFactor,
-    log: app.log
+    log: app.log,
+    defaultCountry: app.config.DEFAULT_COUNTRY,
+    smsLoginRegisters: app.config.SMS_LOGIN_REGISTERS,
+    eraseUser: createUserEraser(app.redis)
   }))
 }, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes', 'two-factor'] })

@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import { fail } from '../http/errors.js'
 
 /*
@@ -5,8 +6,31 @@ import { fail } from '../http/errors.js'
  * before anything is looked up, stored or limited.
  */
 
-/** A phone number as it is stored, compared and limited: trimmed (the schema has checked its form). */
-export const normalizePhoneNumber = (phoneNumber: string) => phoneNumber.trim()
+/**
+ * A phone number in E.164 (SPEC §2), or null when it is not a possible number. National input is read
+ * for `defaultCountry`; a leading `00` is an international prefix (libphonenumber reads it only for
+ * countries whose prefix it is, so it is retried as `+`).
+ */
+export function toE164 (input: string, defaultCountry?: string): string | null {
+  const text = input.trim()
+  const country = defaultCountry as CountryCode | undefined
+  const candidates = text.startsWith('00') ? [text, `+${text.slice(2)}`] : [text]
+  for (const candidate of candidates) {
+    const parsed = parsePhoneNumberFromString(candidate, country)
+    if (parsed?.isPossible() === true) return parsed.format('E.164')
+  }
+  return null
+}
+
+/** Reads a phone number as it is stored, compared and limited (E.164), or throws 400 validation_failed. */
+export function normalizePhoneNumber (phoneNumber: string, defaultCountry?: string, field = 'phone_number') {
+  const e164 = toE164(phoneNumber, defaultCountry)
+  if (e164 !== null) return e164
+  const international = /^\s*(\+|00)/.test(phoneNumber)
+  throw fail('validation_failed', international || defaultCountry !== undefined
+    ? `body/${field} is not a possible phone number`
+    : `body/${field} is not a possible phone number: include the country code (+<country code><number>)`)
+}
 
 // A lone UTF-16 surrogate is not Unicode: MySQL and Redis would store U+FFFD instead of what we answered.
 const LONE_SURROGATE = /\p{Surrogate}/u

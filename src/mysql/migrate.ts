@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Pool } from 'mysql2/promise'
+import type { Pool, PoolConnection } from 'mysql2/promise'
 import type { RowDataPacket } from 'mysql2'
 import { MIGRATIONS_DIR } from '../config/project.js'
+import { normalisePhoneNumbers, type UntouchedRow } from './phone-normalisation.js'
 
 const MIGRATION_FILE = /^(\d+)_[\w-]+\.sql$/
 
@@ -10,12 +11,27 @@ const MIGRATION_FILE = /^(\d+)_[\w-]+\.sql$/
 export const splitStatements = (sql: string) =>
   sql.split(/;\s*$/m).map((statement) => statement.trim()).filter((statement) => statement !== '')
 
+export interface MigrateOptions {
+  /** SPEC §2: the country national numbers in existing rows are read for. */
+  defaultCountry?: string
+  /** Told about every row a code step left untouched (for a person to fix). */
+  onUntouched?: (rows: UntouchedRow[]) => void
+}
+
+/** Steps that SQL cannot express, run in version order among the files. */
+const CODE_STEPS: Record<string, (connection: PoolConnection, options: MigrateOptions) => Promise<void>> = {
+  '020_normalise_phone_numbers': async (connection, options) => {
+    const untouched = await normalisePhoneNumbers(connection, options.defaultCountry)
+    if (untouched.length > 0) options.onUntouched?.(untouched)
+  }
+}
+
 /**
  * Applies the migrations not yet recorded in `schema_migrations`, in order, under a named lock so
  * that instances starting together take turns. Re-running is a no-op. Returns the versions applied.
  */
-export async function migrate (db: Pick<Pool, 'getConnection'>, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = (await readdir(dir)).filter((file) => MIGRATION_FILE.test(file)).sort()
+export async function migrate (db: Pick<Pool, 'getConnection'>, dir = MIGRATIONS_DIR, options: MigrateOptions = {}): Promise<string[]> {
+  const files = [...(await readdir(dir)).filter((file) => MIGRATION_FILE.test(file)), ...Object.keys(CODE_STEPS)].sort()
   const connection = await db.getConnection()
   try {
     const [[lock]] = await connection.query<RowDataPacket[]>("SELECT GET_LOCK('sesame_migrations', 30) AS acquired")
@@ -30,9 +46,9 @@ export async function migrate (db: Pick<Pool, 'getConnection'>, dir = MIGRATIONS
       const done: string[] = []
       for (const file of files) {
         if (applied.has(file)) continue
-        for (const statement of splitStatements(await readFile(join(dir, file), 'utf8'))) {
-          await connection.query(statement)
-        }
+        const step = CODE_STEPS[file]
+        if (step !== undefined) await step(connection, options)
+        else await runFile(connection, join(dir, file))
         await connection.query('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [file, new Date()])
         done.push(file)
       }
@@ -43,4 +59,8 @@ export async function migrate (db: Pick<Pool, 'getConnection'>, dir = MIGRATIONS
   } finally {
     connection.release()
   }
+}
+
+async function runFile (connection: PoolConnection, path: string) {
+  for (const statement of splitStatements(await readFile(path, 'utf8'))) await connection.query(statement)
 }

@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox'
 
+// The form is checked by libphonenumber (src/accounts/input.ts), not by a pattern: spaces, dashes, `00` and national input are fine.
 export const PhoneNumber = Type.String({
-  pattern: '^\\s*\\+?[0-9]{6,15}\\s*$',
-  description: '6 to 15 digits, optionally led by +; surrounding white space is trimmed',
+  minLength: 1,
+  maxLength: 40,
+  description: 'a phone number: +<country code><number> (E.164, spaces and dashes allowed), 00<country code><number>, or national when DEFAULT_COUNTRY is set; replies carry E.164',
   examples: ['+8613800138000']
 })
 

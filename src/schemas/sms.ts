@@ -3,16 +3,22 @@ import { Password, PhoneNumber } from './common.js'
 
 // SPEC §9: phone verification by one-time SMS code, and password reset.
 
-export const SmsPurpose = Type.Union([Type.Literal('register'), Type.Literal('reset_password')])
+// change_phone and delete_account need the token header (SPEC §9).
+export const SmsPurpose = Type.Union([
+  Type.Literal('register'), Type.Literal('reset_password'), Type.Literal('login'), Type.Literal('change_phone'), Type.Literal('delete_account')
+])
 
 /** A wrongly shaped code is treated like a wrong one (400 sms_code_invalid), so only the length is checked here. */
 export const SmsCode = Type.String({ minLength: 1, maxLength: 32, description: 'the 6-digit code from the SMS' })
 
+/** phone_number may be left out only for delete_account, whose code goes to the account's own number. */
 export const SmsCodeBody = Type.Object({
-  phone_number: PhoneNumber,
+  phone_number: Type.Optional(PhoneNumber),
   purpose: SmsPurpose,
   challenge_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'required when SMS_CHALLENGE_URL is set: the answer the operator\'s verifier checks (captcha, App Attest, Play Integrity)' }))
 })
+
+export const SmsLoginBody = Type.Object({ phone_number: PhoneNumber, sms_code: SmsCode, device_token: Type.Optional(Type.String({ maxLength: 128 })) })
 
 export const SmsCodeData = {
   retry_after: Type.Integer({ description: 'whole seconds until another code may be asked for' })

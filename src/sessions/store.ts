@@ -96,14 +96,6 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       return { id: Number(id), phoneNumber, nickname: nickname === '' ? null : nickname, registerTime, sessionId, tokenDigest: digest }
     },
 
-    /** `resolve`, plus the seconds the session has left (a second round trip: for /introspect, not the hot path). */
-    async inspect (token: string): Promise<{ user: SessionUser, expiresIn: number } | null> {
-      const user = await this.resolve(token)
-      if (user === null) return null
-      const ttl = await redis.pttl(userKeys(user.id).sessionPrefix + user.tokenDigest)
-      return ttl > 0 ? { user, expiresIn: Math.ceil(ttl / 1000) } : null
-    },
-
     async revoke (userId: number, tokenDigest: string) {
       const keys = userKeys(userId)
       const ended = await run.sesameRevokeSession(keys.user, keys.index, keys.sessionPrefix, tokenDigest)

@@ -25,9 +25,16 @@ const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0')
 
 const lifetime = (seconds: number) => seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`
 
-export const smsText = (code: string, purpose: SmsPurpose, ttlSeconds: number) => purpose === 'register'
-  ? `Your Sesame verification code is ${code}. It expires in ${lifetime(ttlSeconds)}.`
-  : `Your Sesame password reset code is ${code}. It expires in ${lifetime(ttlSeconds)}. If you did not ask for it, ignore this message.`
+const TEXTS: Record<SmsPurpose, string> = {
+  register: 'Your Sesame verification code is {code}.',
+  reset_password: 'Your Sesame password reset code is {code}.',
+  login: 'Your Sesame login code is {code}.',
+  change_phone: 'Your Sesame code to move your account to this number is {code}.',
+  delete_account: 'Your Sesame code to DELETE your account is {code}.'
+}
+
+export const smsText = (code: string, purpose: SmsPurpose, ttlSeconds: number) =>
+  `${TEXTS[purpose].replace('{code}', code)} It expires in ${lifetime(ttlSeconds)}.${purpose === 'register' ? '' : ' If you did not ask for it, ignore this message.'}`
 
 /** A code that matched; `consume` uses it up, atomically, or throws sms_code_invalid if another request did first. */
 export interface CheckedCode {

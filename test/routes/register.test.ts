@@ -59,13 +59,14 @@ t.test('nickname limits: 1 to 30 characters after trimming, any Unicode', async 
   }
 })
 
-t.test('phone number must be 6 to 15 digits, optionally led by +', async (t) => {
+t.test('phone number must be a possible number with its country code (SPEC §2)', async (t) => {
   const app = await build(t)
-  for (const phone of ['123456', '+123456789012345', '123456789012345']) {
+  for (const phone of [newPhone(), ` ${newPhone()} `, newPhone().replace('+86', '0086')]) {
     const res = await register(app, { phone_number: phone, password: PASSWORD })
     t.equal(res.statusCode, 201, `accepts ${phone}`)
+    t.match(res.json().user.phone_number, /^\+86138[0-9]{8}$/, 'returned in E.164')
   }
-  for (const phone of ['12345', '+1234567890123456', '1234567890123456', '++123456', '12345a7', '+', '', '123 4567', '١٢٣٤٥٦٧']) {
+  for (const phone of ['12345', '123456', '+1234567890123456', '13800138000', '++8613800138000', '+86138001380a0', '+', '', '١٢٣٤٥٦٧', 'x'.repeat(41)]) {
     const res = await register(app, { phone_number: phone, password: PASSWORD })
     t.equal(res.statusCode, 400, `refuses ${JSON.stringify(phone)}`)
     t.equal(res.json().error, 'validation_failed')

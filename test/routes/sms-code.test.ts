@@ -115,8 +115,9 @@ t.test('the answer is the same for a registered and an unregistered number, and 
 t.test('bad input is a 400 in the envelope', async (t) => {
   const { app } = await buildWithGateway(t)
   for (const payload of [
-    { phone_number: newPhone(), purpose: 'login' },
+    { phone_number: newPhone(), purpose: 'signup' },
     { phone_number: newPhone() },
+    { purpose: 'register' },
     { phone_number: '12ab', purpose: 'register' },
     { phone_number: 15550001234, purpose: 'register' }
   ]) {

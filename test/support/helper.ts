@@ -96,7 +96,8 @@ export async function build (t: Teardown, env: RawEnv = {}, options: BuildOption
 }
 
 /** A phone number no other test in this file uses. */
-export const newPhone = () => `+1555${randomInt(1_000_000, 10_000_000)}${randomInt(10, 100)}`
+// A possible E.164 number (SPEC §2): a Chinese mobile, +86 138 and 8 random digits.
+export const newPhone = () => `+86138${randomInt(10_000_000, 100_000_000)}`
 
 export const PASSWORD = 'correct horse battery'
 

@@ -1,3 +1,4 @@
+import type { SmsPurpose } from '../../src/sms/codes.js'
 import { phoneKeys } from '../../src/redis/keys.js'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -65,12 +66,12 @@ export async function buildWithGateway (t: Teardown, env: RawEnv = {}) {
   return { app, gateway }
 }
 
-export const askForCode = (app: App, phone: string, purpose: 'register' | 'reset_password') =>
-  app.inject({ method: 'POST', url: '/sms/code', payload: { phone_number: phone, purpose } })
+export const askForCode = (app: App, phone: string, purpose: SmsPurpose, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/sms/code', payload: { phone_number: phone, purpose }, headers })
 
 /** Asks for a code and returns it as the gateway received it. */
-export async function codeFor (app: App, gateway: Gateway, phone: string, purpose: 'register' | 'reset_password') {
-  const res = await askForCode(app, phone, purpose)
+export async function codeFor (app: App, gateway: Gateway, phone: string, purpose: SmsPurpose, headers: Record<string, string> = {}) {
+  const res = await askForCode(app, phone, purpose, headers)
   if (res.statusCode !== 200) throw new Error(`POST /sms/code failed: ${res.statusCode} ${res.body}`)
   return gateway.codeFor(phone)
 }

@@ -28,7 +28,7 @@ export type Contract = [
   Expect<Equal<LogoutAllReply, Flat<Envelope<{ revoked: number }>>>>,
   Expect<Equal<SessionsReply, Flat<Envelope<{ sessions: Array<{ id: string, created_at: string, last_seen_at: string, ip: string, user_agent: string, device_name: string | null, app_version: string | null, current: boolean }> }>>>>,
   Expect<Equal<ReadyReply, Flat<Envelope<{ checks: { mysql: 'ok' | 'down', redis: 'ok' | 'down' } }>>>>,
-  Expect<Equal<SmsCodeInput, { phone_number: string, purpose: 'register' | 'reset_password', challenge_token?: string }>>,
+  Expect<Equal<SmsCodeInput, { phone_number?: string, purpose: 'register' | 'reset_password' | 'login' | 'change_phone' | 'delete_account', challenge_token?: string }>>,
   Expect<Equal<SmsCodeReply, Flat<Envelope<{ retry_after: number }>>>>,
   Expect<Equal<PasswordResetInput, { phone_number: string, sms_code: string, new_password: string }>>,
   Expect<Equal<FailureBody, { code: 0 | 2, error: ErrorName, message: string }>>,
@@ -49,8 +49,8 @@ export async function usage (client: SesameClient) {
   await client.register({ phone_number: '+8613800138000' })
   // @ts-expect-error a nickname is a string or null
   await client.updateUser({ nickname: 42 })
-  // @ts-expect-error purpose is 'register' or 'reset_password'
-  await client.requestSmsCode({ phone_number: '+8613800138000', purpose: 'login' })
+  // @ts-expect-error purpose is one of the five of SPEC §9
+  await client.requestSmsCode({ phone_number: '+8613800138000', purpose: 'signup' })
   const { token, expires_in: expiresIn } = await client.login({ phone_number: '+8613800138000', password: 'long enough' })
   const user = await client.getUser({ timeoutMs: 1000, signal: new AbortController().signal })
   // @ts-expect-error the user id is a number

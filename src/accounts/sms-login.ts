@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto'
+import { fail, rateLimited } from '../http/errors.js'
+import type { LoginContext, SessionUser } from '../sessions/store.js'
+import type { SmsPurpose } from '../sms/codes.js'
+import type { StoredUser, User } from '../users/user.js'
+import { PhoneTakenError } from '../users/repository.js'
+import type { AccountDeps } from './deps.js'
+import { normalizePhoneNumber } from './input.js'
+
+const withoutHash = ({ passwordHash: _hash, ...user }: StoredUser): User => user
+
+/**
+ * Sends a one-time code (SPEC §9). The answer never tells whether the number is registered: a code that
+ * would be useless (reset or login for an unknown number, a move to a number that has an account) is not
+ * sent, but takes its place under the number's limits all the same. change_phone and delete_account come
+ * with the token's user; delete_account goes to that user's own number.
+ */
+export async function requestSmsCode (deps: AccountDeps, body: { phoneNumber?: string | undefined, purpose: SmsPurpose, user?: SessionUser | null, challengeToken?: string | undefined, ip: string }) {
+  const given = body.phoneNumber === undefined ? undefined : normalizePhoneNumber(body.phoneNumber, deps.defaultCountry)
+  if (body.purpose === 'delete_account' && given !== undefined && given !== body.user?.phoneNumber) {
+    throw fail('validation_failed', 'body/phone_number must be the number of the account being deleted')
+  }
+  const phoneNumber = body.purpose === 'delete_account' ? body.user?.phoneNumber ?? '' : given
+  if (phoneNumber === undefined) throw fail('validation_failed', "body must have required property 'phone_number'")
+  // SPEC §11's guard comes first; the budgets it took are given back if the number's own limits then refuse.
+  const admission = await deps.smsGuard.admit({ phoneNumber, purpose: body.purpose, challengeToken: body.challengeToken, ip: body.ip })
+  if (admission.testCode !== undefined) return await deps.smsCodes.issueFixed(phoneNumber, body.purpose, admission.testCode)
+  try {
+    const registered = body.purpose === 'delete_account' || await deps.users.findByPhone(phoneNumber) !== null
+    const deliver = body.purpose === 'register' || body.purpose === 'delete_account' ||
+      (body.purpose === 'change_phone' ? !registered : registered || (body.purpose === 'login' && deps.smsLoginRegisters === true))
+    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
+    if (deliver) admission.sent()
+    return issued
+  } catch (err) {
+    await admission.release()
+    throw err
+  }
+}
+
+/**
+ * Logs in with a code of purpose login (SPEC §10). It draws on the number's failed-login budget like /login;
+ * an unknown number fails like a wrong code unless SMS_LOGIN_REGISTERS, which registers it with an unusable
+ * password (a hash of random bytes nobody knows).
+ */
+export async function logInWithSms (deps: AccountDeps, body: { phoneNumber: string, smsCode: string, context: LoginContext }) {
+  const phoneNumber = normalizePhoneNumber(body.phoneNumber, deps.defaultCountry)
+  const { failures, blockedFor } = await deps.loginFailures.check(phoneNumber)
+  if (blockedFor > 0) throw rateLimited(blockedFor)
+  let checked
+  try {
+    checked = await deps.smsCodes.check(phoneNumber, 'login', body.smsCode)
+  } catch (err) {
+    await deps.loginFailures.record(phoneNumber)
+    throw err
+  }
+  let user = await deps.users.findByPhone(phoneNumber)
+  let registered = false
+  if (user === null) {
+    if (deps.smsLoginRegisters !== true) {
+      await deps.loginFailures.record(phoneNumber)
+      throw fail('sms_code_invalid')
+    }
+    const passwordHash = await deps.passwords.hash(randomBytes(32).toString('base64url'))
+    await checked.consume()
+    try {
+      user = await deps.users.insert({ phoneNumber, passwordHash, nickname: null })
+    } catch (err) {
+      if (err instanceof PhoneTakenError) throw fail('sms_code_invalid')
+      throw err
+    }
+    registered = true
+  } else {
+    await checked.consume()
+  }
+  // Like /login: a session, or with two-factor login on a challenge for POST /login/2fa (SPEC §13).
+  const device = await deps.devices.recognise(phoneNumber, body.context.deviceToken)
+  const outcome = await deps.twoFactor.startSessionOrChallenge(withoutHash(user), body.context, device)
+  if (failures > 0) await deps.loginFailures.clear(phoneNumber)
+  return { outcome, registered }
+}
