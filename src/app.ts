@@ -8,6 +8,7 @@ import { BODY_LIMIT_BYTES } from './http/errors.js'
 import { replyFrameworkError, writeClientError } from './http/framework-errors.js'
 import config from '../plugins/config.js'
 import errors from '../plugins/errors.js'
+import i18n from '../plugins/i18n.js'
 import securityHeaders from '../plugins/security-headers.js'
 import docs from '../plugins/docs.js'
 import mysql from '../plugins/mysql.js'
@@ -65,6 +66,7 @@ export async function buildApp (options: BuildOptions, settings: Config) {
   try {
     await app.register(config, { config: settings })
     await app.register(errors)
+    await app.register(i18n)
     await app.register(metrics, { viaPrimary: options.metricsViaPrimary })
     await app.register(loadShedding)
     await app.register(securityHeaders)

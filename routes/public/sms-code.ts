@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { replies } from '../../src/schemas/envelope.js'
 import { SmsCodeBody, SmsCodeData } from '../../src/schemas/sms.js'
+import { pickLanguage } from '../../src/i18n/language.js'
 
 /**
  * POST /sms/code, under the per-IP attempt budget of SPEC §4 it shares with login and register.
@@ -18,7 +19,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
       response: replies(SmsCodeData)
     }
   }, async function (request) {
-    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber: request.body.phone_number, purpose: request.body.purpose })
+    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber: request.body.phone_number, purpose: request.body.purpose, language: pickLanguage(request.headers['accept-language']) })
     return { code: 1 as const, message: 'if the number can receive it, a code is on its way', retry_after: retryAfter }
   })
 }

@@ -7,6 +7,7 @@ import type { SmsCodes, SmsPurpose } from '../sms/codes.js'
 import { PhoneTakenError, type UsersRepository } from '../users/repository.js'
 import type { StoredUser, User } from '../users/user.js'
 import { normalizeNickname, normalizePhoneNumber } from './input.js'
+import type { Language } from '../i18n/language.js'
 
 export interface AccountDeps {
   users: UsersRepository
@@ -114,10 +115,10 @@ async function updateNickname (deps: AccountDeps, user: SessionUser, requested: 
  * Sends a one-time code. The answer is the same whether or not the number is registered: a reset code
  * for an unknown number is not sent, but it takes its place under the number's limits all the same.
  */
-async function requestSmsCode (deps: AccountDeps, body: { phoneNumber: string, purpose: SmsPurpose }) {
+async function requestSmsCode (deps: AccountDeps, body: { phoneNumber: string, purpose: SmsPurpose, language?: Language }) {
   const phoneNumber = normalizePhoneNumber(body.phoneNumber)
   const deliver = body.purpose === 'register' || await deps.users.findByPhone(phoneNumber) !== null
-  return await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
+  return await deps.smsCodes.issue(phoneNumber, body.purpose, deliver, body.language)
 }
 
 const withoutHash = ({ passwordHash: _hash, ...user }: StoredUser): User => user
