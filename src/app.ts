@@ -5,6 +5,7 @@ import type { HashParameters } from './passwords/hasher.js'
 import { LOG_REDACT_PATHS } from './observability/logging.js'
 import { formatValidationError } from './http/validation-messages.js'
 import { BODY_LIMIT_BYTES } from './http/errors.js'
+import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.js'
 import { replyFrameworkError, writeClientError } from './http/framework-errors.js'
 import config from '../plugins/config.js'
 import errors from '../plugins/errors.js'
@@ -50,6 +51,9 @@ export async function buildApp (options: BuildOptions, settings: Config) {
   const app = Fastify({
     logger: options.logger ?? { level: settings.LOG_LEVEL, redact: LOG_REDACT_PATHS, stream: options.logStream },
     bodyLimit: BODY_LIMIT_BYTES,
+    // Our own genReqId validates the header; Fastify's requestIdHeader would take any value as given.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     trustProxy: trustProxySetting(settings.TRUST_PROXY),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: formatValidationError,
@@ -62,6 +66,7 @@ export async function buildApp (options: BuildOptions, settings: Config) {
   }).withTypeProvider<TypeBoxTypeProvider>()
   // JSON only: a text/plain body must get 415, not reach validation as a string.
   app.removeContentTypeParser('text/plain')
+  app.addHook('onRequest', async (request, reply) => { reply.header(REQUEST_ID_HEADER, request.id) })
 
   try {
     await app.register(config, { config: settings })
