@@ -8,6 +8,7 @@ import { PROJECT_VERSION } from '../src/config/project.js'
  * as JSON at /docs/json (@fastify/swagger-ui). Wrapped in fp so swagger sees routes registered later.
  */
 export default fp(async (app) => {
+  if (!app.config.DOCS_ENABLED) return
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',

@@ -6,8 +6,10 @@ import { LOG_REDACT_PATHS } from './observability/logging.js'
 import { formatValidationError } from './http/validation-messages.js'
 import { BODY_LIMIT_BYTES } from './http/errors.js'
 import { refuseExpectation, replyFrameworkError, requestTimeout, requireHost, writeClientError } from './http/framework-errors.js'
+import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.js'
 import config from '../plugins/config.js'
 import errors from '../plugins/errors.js'
+import i18n from '../plugins/i18n.js'
 import securityHeaders from '../plugins/security-headers.js'
 import docs from '../plugins/docs.js'
 import mysql from '../plugins/mysql.js'
@@ -55,6 +57,9 @@ export async function buildApp (options: BuildOptions, settings: Config) {
   const app = Fastify({
     logger: options.logger ?? { level: settings.LOG_LEVEL, redact: LOG_REDACT_PATHS, stream: options.logStream },
     bodyLimit: BODY_LIMIT_BYTES,
+    // Our own genReqId validates the header; Fastify's requestIdHeader would take any value as given.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     trustProxy: trustProxySetting(settings.TRUST_PROXY),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: formatValidationError,
@@ -73,10 +78,12 @@ export async function buildApp (options: BuildOptions, settings: Config) {
   app.addHook('onRequest', requireHost)
   app.addHook('onRequest', requestTimeout(settings.REQUEST_TIMEOUT_SECONDS * 1000))
   app.server.on('checkExpectation', refuseExpectation)
+  app.addHook('onRequest', async (request, reply) => { reply.header(REQUEST_ID_HEADER, request.id) })
 
   try {
     await app.register(config, { config: settings })
     await app.register(errors)
+    await app.register(i18n)
     await app.register(metrics, { viaPrimary: options.metricsViaPrimary })
     await app.register(loadShedding)
     await app.register(securityHeaders)

@@ -20,6 +20,11 @@ export interface SesameClientOptions {
   onUnauthorized?: (error: SesameError) => void | Promise<void>
   /** Milliseconds each call may take, answer included (default 15 000; 0: no limit). */
   timeoutMs?: number
+  /**
+   * The device's language, sent as Accept-Language so that `message` is English or Simplified Chinese
+   * (`zh-CN`); a function is asked on every call, so a language change in the app applies at once.
+   */
+  language?: string | (() => string | undefined)
   /** A fetch implementation; the global one by default. */
   fetch?: FetchFunction
 }
@@ -36,7 +41,8 @@ export function createSesameClient (settings: SesameClientOptions) {
   async function call<T> (method: Request['method'], path: string, body: object | undefined, options: CallOptions = {}): Promise<T> {
     const token = await storage.get()
     try {
-      return await send<T>(fetchImpl, baseUrl, timeoutMs, { method, path, body, token, options })
+      const language = typeof settings.language === 'function' ? settings.language() : settings.language
+      return await send<T>(fetchImpl, baseUrl, timeoutMs, { method, path, body, token, options, language })
     } catch (err) {
       // Only the call that loses the session reacts: a stale answer must not wipe a token from a newer login.
       if (err instanceof SesameError && err.code === 2 && token !== null && await storage.get() === token) {

@@ -15,6 +15,8 @@ export interface Request {
   body?: object
   token: string | null
   options: CallOptions
+  /** Sent as Accept-Language, so that `message` comes in the device's language (e.g. `zh-CN`). */
+  language?: string
 }
 
 export type FetchFunction = typeof globalThis.fetch
@@ -60,12 +62,13 @@ function isSuccess (body: unknown): boolean {
  * The reply is typed by the caller from the route's schema; the server serializes through that schema.
  */
 export async function send<T> (fetchImpl: FetchFunction, baseUrl: string, defaultTimeoutMs: number, request: Request): Promise<T> {
-  const { method, path, body, token, options } = request
+  const { method, path, body, token, options, language } = request
   const what = `${method} ${path}`
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs
   const headers: Record<string, string> = { accept: 'application/json' }
   if (body !== undefined) headers['content-type'] = 'application/json'
   if (token !== null) headers.authorization = `Bearer ${token}`
+  if (language !== undefined && language !== '') headers['accept-language'] = language
 
   const limit = deadline(options.signal, timeoutMs)
   let status: number

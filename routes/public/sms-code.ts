@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { replies } from '../../src/schemas/envelope.js'
 import { SmsCodeBody, SmsCodeData } from '../../src/schemas/sms.js'
+import { pickLanguage } from '../../src/i18n/language.js'
 
 /**
  * POST /sms/code, under the per-IP attempt budget of SPEC §4 it shares with login and register.
@@ -22,7 +23,9 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     const { purpose, challenge_token: challengeToken } = request.body
     // These two act on the token's account (SPEC §9), so they need the token: 401 without it.
     if (purpose === 'change_phone' || purpose === 'delete_account') await app.authenticate(request, reply)
-    const { retryAfter } = await accounts.requestSmsCode({ phoneNumber: request.body.phone_number, purpose, user: request.user, challengeToken, ip: request.ip })
+    const { retryAfter } = await accounts.requestSmsCode({
+      phoneNumber: request.body.phone_number, purpose, user: request.user, challengeToken, ip: request.ip, language: pickLanguage(request.headers['accept-language'])
+    })
     return { code: 1 as const, message: 'if the number can receive it, a code is on its way', retry_after: retryAfter }
   })
 }

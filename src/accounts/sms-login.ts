@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { fail, rateLimited } from '../http/errors.js'
 import type { LoginContext, SessionUser } from '../sessions/store.js'
 import type { SmsPurpose } from '../sms/codes.js'
+import type { Language } from '../i18n/language.js'
 import type { StoredUser, User } from '../users/user.js'
 import { PhoneTakenError } from '../users/repository.js'
 import type { AccountDeps } from './deps.js'
@@ -15,7 +16,7 @@ const withoutHash = ({ passwordHash: _hash, ...user }: StoredUser): User => user
  * sent, but takes its place under the number's limits all the same. change_phone and delete_account come
  * with the token's user; delete_account goes to that user's own number.
  */
-export async function requestSmsCode (deps: AccountDeps, body: { phoneNumber?: string | undefined, purpose: SmsPurpose, user?: SessionUser | null, challengeToken?: string | undefined, ip: string }) {
+export async function requestSmsCode (deps: AccountDeps, body: { phoneNumber?: string | undefined, purpose: SmsPurpose, user?: SessionUser | null, challengeToken?: string | undefined, ip: string, language?: Language }) {
   const given = body.phoneNumber === undefined ? undefined : normalizePhoneNumber(body.phoneNumber, deps.defaultCountry)
   if (body.purpose === 'delete_account' && given !== undefined && given !== body.user?.phoneNumber) {
     throw fail('validation_failed', 'body/phone_number must be the number of the account being deleted')
@@ -29,7 +30,7 @@ export async function requestSmsCode (deps: AccountDeps, body: { phoneNumber?: s
     const registered = body.purpose === 'delete_account' || await deps.users.findByPhone(phoneNumber) !== null
     const deliver = body.purpose === 'register' || body.purpose === 'delete_account' ||
       (body.purpose === 'change_phone' ? !registered : registered || (body.purpose === 'login' && deps.smsLoginRegisters === true))
-    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver)
+    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver, body.language)
     if (deliver) admission.sent()
     return issued
   } catch (err) {

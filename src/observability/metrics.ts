@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { PROJECT_VERSION } from '../config/project.js'
 
 /**
  * Sesame's Prometheus metrics, in a registry of their own (not prom-client's global one) so that
@@ -43,6 +44,9 @@ export function createMetrics () {
     }),
     ...smsMetrics(registry)
   }
+  // Always 1: the labels say which build answers, for dashboards and "mixed versions" alerts.
+  new Gauge({ name: 'sesame_build_info', help: 'The running build', labelNames: ['version', 'node'] as const, aggregator: 'first', registers: [registry] })
+    .set({ version: PROJECT_VERSION, node: process.version }, 1)
   // Zeros from the start, so that rate() and alerts see every series before the first event.
   for (const result of ['success', 'failure', 'rate_limited', 'error']) metrics.logins.inc({ result }, 0)
   for (const event of ['created', 'revoked']) metrics.sessions.inc({ event }, 0)

@@ -8,6 +8,10 @@ import { SmsDeliveryError, type SmsProvider } from './provider.js'
 import * as scripts from './scripts.js'
 import { defineScripts, script } from '../redis/scripts.js'
 import { phoneKeys } from '../redis/keys.js'
+import { smsText } from '../i18n/sms.js'
+import type { Language } from '../i18n/language.js'
+
+export { smsText } from '../i18n/sms.js'
 
 export type SmsPurpose = Static<typeof SmsPurposeSchema>
 
@@ -22,19 +26,6 @@ const codeHmac = (phoneNumber: string, purpose: SmsPurpose, code: string) =>
   createHmac('sha256', `sesame-sms-code:${purpose}:${phoneNumber}`).update(code).digest()
 
 const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0')
-
-const lifetime = (seconds: number) => seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`
-
-const TEXTS: Record<SmsPurpose, string> = {
-  register: 'Your Sesame verification code is {code}.',
-  reset_password: 'Your Sesame password reset code is {code}.',
-  login: 'Your Sesame login code is {code}.',
-  change_phone: 'Your Sesame code to move your account to this number is {code}.',
-  delete_account: 'Your Sesame code to DELETE your account is {code}.'
-}
-
-export const smsText = (code: string, purpose: SmsPurpose, ttlSeconds: number) =>
-  `${TEXTS[purpose].replace('{code}', code)} It expires in ${lifetime(ttlSeconds)}.${purpose === 'register' ? '' : ' If you did not ask for it, ignore this message.'}`
 
 /** A code that matched; `consume` uses it up, atomically, or throws sms_code_invalid if another request did first. */
 export interface CheckedCode {
@@ -68,7 +59,7 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
      * `deliver` is false, which spends the slot the same way and sends nothing. The code is stored
      * only once the provider took the message; if it did not, the slot is given back and this is a 503.
      */
-    async issue (phoneNumber: string, purpose: SmsPurpose, deliver: boolean) {
+    async issue (phoneNumber: string, purpose: SmsPurpose, deliver: boolean, language: Language = 'en') {
       const keys = phoneKeys(phoneNumber)
       const slot = randomBytes(12).toString('base64url')
       const [allowed, waitMs] = await run.sesameSmsReserveSend(
@@ -83,7 +74,7 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
 
       const code = newCode()
       try {
-        await provider.send({ phoneNumber, text: smsText(code, purpose, settings.ttlSeconds) })
+        await provider.send({ phoneNumber, text: smsText(code, purpose, settings.ttlSeconds, language) })
       } catch (err) {
         await run.sesameSmsReleaseSend(keys.smsCooldown, keys.smsSent, slot).catch(() => {})
         if (!(err instanceof SmsDeliveryError)) throw err

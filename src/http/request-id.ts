@@ -1,0 +1,13 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+
+export const REQUEST_ID_HEADER = 'x-request-id'
+
+// What a proxy or client may hand us: short, and only characters that are safe in a log line and a header.
+const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** The caller's x-request-id when it is sane, else a fresh UUID (never a per-process counter). */
+export function requestIdOf (request: IncomingMessage): string {
+  const given = request.headers[REQUEST_ID_HEADER]
+  return typeof given === 'string' && ACCEPTABLE.test(given) ? given : randomUUID()
+}
