@@ -58,8 +58,6 @@ export const MESSAGES_ZH: Record<string, string> = {
   'two-factor login is off': '两步验证已关闭',
   'token is not active': '令牌无效',
   'token is active': '令牌有效',
-  'ok': '成功',
-  'ready': '已就绪',
   'no such session': '没有这个会话',
   'no such user': '没有这个用户',
   'no user has this phone number': '没有使用此手机号的用户'
