@@ -98,12 +98,17 @@ export async function register (ctx: Ctx): Promise<User | undefined> {
 async function adopt (ctx: Ctx, phone: string, password: string, nickname: string) {
   const user = ctx.model.add(0, phone, password, nickname, Date.now())
   user.retired = true
-  const { token } = await login(ctx, user)
-  const me = token === undefined ? undefined : await call(ctx, 'GET', '/user', { token: token.value, route: 'GET /user' })
-  if (typeof me?.body?.id !== 'number') return undefined
-  user.id = me.body.id
-  user.retired = false
-  return user
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { reply, token } = await login(ctx, user)
+    const me = token === undefined ? reply : await call(ctx, 'GET', '/user', { token: token.value, route: 'GET /user' })
+    if (typeof me.body?.id === 'number') {
+      user.id = me.body.id
+      user.retired = false
+      return user
+    }
+    while (Date.now() < ctx.journal.settledBy(me.end)) await sleep(200) // a fault: try again once it is over
+  }
+  return undefined
 }
 
 export async function probe (ctx: Ctx, user: User, token: Token) {
