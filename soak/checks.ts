@@ -47,8 +47,10 @@ async function checkNicknames (ctx: Ctx, rows: Map<number, string | null>, resul
     if (match?.state === 'maybe' && match.clean503) {
       journal.violate('committed_despite_503', { op: 'PATCH /user', user: user.id, nickname: stored, answeredAt: journal.t(match.end) })
     }
-    // A Redis write may be lost to a failover (see journal.ts): then the cache is not Sesame's to answer for.
-    if ([...user.nicknames, ...user.tokens].some((op) => journal.lossy(op.end))) continue
+    // A Redis write may be lost to a failover (see journal.ts). Logins and PATCHes write the cache; only the
+    // last one matters (a later one overwrites a lost one), and if it fell in such a window, skip the user.
+    const writers = [...user.nicknames, ...user.revocations.filter((r) => r.login === true)].filter((op) => op.state !== 'failed')
+    if (journal.lossy(Math.max(...writers.map((op) => op.end)))) continue
     const cached = await redis.hget(`sesame:{u${user.id}}:user`, 'nickname')
     if (cached === null) continue
     result.cachedNicknamesCompared++
