@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PROJECT_ROOT } from '../src/config/project.js'
-import { table, userToHealth, type Round, type Target } from './report.js'
+import { ratioLines, table, type Round, type Target } from './report.js'
 
 // One section per WORKERS value: <!-- bench:workers-1:start --> … <!-- bench:workers-1:end -->.
 const markers = (workers: number) => ({ start: `<!-- bench:workers-${workers}:start -->`, end: `<!-- bench:workers-${workers}:end -->` })
@@ -14,18 +14,18 @@ interface Results {
   targets: Target[]
 }
 
-/** The README's results section: machine, command, every round's table with the /user : /health ratio, targets. */
+/** The README's results section: machine, command, every round's table with Sesame's ratios to the peers and /health, targets. */
 export function resultsSection (results: Results, workers: number): string {
   const { start, end } = markers(workers)
   const { machine } = results
   const rounds = results.rounds.map((round, i) => {
-    const ratio = userToHealth(round)
-    return `Round ${i + 1} of ${results.rounds.length}${ratio === undefined ? '' : ` — GET /user : GET /health = **${ratio.toFixed(2)}**`}\n\n${table(round.rows)}`
+    const lines = ratioLines(round, true)
+    return `Round ${i + 1} of ${results.rounds.length}\n\n${table(round.rows)}${lines.length === 0 ? '' : `\n\n${lines.map((line) => `- ${line}`).join('\n')}`}`
   })
   return [
     start,
     `\`${results.command}\` on ${results.date.slice(0, 10)}: ${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GB,`,
-    `${machine.os}, Node ${machine.node}; MariaDB, Redis, Sesame and the load generator on the same machine`,
+    `${machine.os}, Node ${machine.node}; MariaDB, Redis, Sesame, its two peers (bench/README.md) and the load generator on the same machine`,
     `(load average at the end: ${machine.loadAverageAtEnd.join(', ')}).`,
     '',
     ...rounds.flatMap((round) => [round, '']),

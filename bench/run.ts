@@ -1,7 +1,9 @@
 /*
- * npm run bench [-- --connections 50 --duration 10 --warmup 3 --scenario all --rounds 2 --profile]
- * Starts Sesame as in production on private MariaDB/Redis, seeds 1,000 users with live sessions,
- * runs each scenario with autocannon one after another, prints a table and writes bench/results.json.
+ * npm run bench [-- --connections 50 --duration 10 --warmup 3 --scenario all --rounds 3 --profile]
+ * Starts Sesame as in production on private MariaDB/Redis, and beside it its two peers (bench/peers/:
+ * bare Fastify, the straightforward two-round-trip port), seeds 1,000 users with live sessions (and
+ * the same users' keys for the naive port), runs each scenario with autocannon one after another,
+ * prints a table and Sesame's ratios to the peers each round, and writes bench/results.json.
  */
 import autocannon from 'autocannon'
 import { updateReadme } from './readme.js'
@@ -10,10 +12,10 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { PROJECT_ROOT } from '../src/config/project.js'
-import { startStack, type Stack } from './stack.js'
-import { seedSessions, seedUsers } from './seed.js'
+import { startStack, type PeerName, type Stack } from './stack.js'
+import { seedNaiveSessions, seedSessions, seedUsers } from './seed.js'
 import { SCENARIO_NAMES, SCENARIOS, type Fixtures } from './scenarios.js'
-import { checkTargets, table, targetLines, toRow, userToHealth, type Round, type Row } from './report.js'
+import { checkTargets, ratioLines, ROW, table, targetLines, toRow, type Round, type Row } from './report.js'
 
 const USERS = 1000
 /** The /health probe that runs beside the login load: a steady, light client, like a load balancer's checks. */
@@ -64,7 +66,18 @@ const steps = (flags.scenario === 'all' ? [...STEPS] : flags.scenario.split(',')
 const load = (url: string, requests: autocannon.Request[], duration: number, extra: Partial<autocannon.Options> = {}) =>
   autocannon({ url, connections: settings.connections, duration, requests, ...extra })
 
+/** The scenarios that load a peer (bench/peers/), each in its own process, instead of Sesame. */
+const peerOf = (step: Step): PeerName | undefined => step === 'bare' || step === 'naive' ? step : undefined
+
 async function runStep (stack: Stack, step: Step, fixtures: Fixtures): Promise<Row[]> {
+  const peerName = peerOf(step)
+  if (peerName !== undefined) {
+    const peer = stack.peers[peerName]
+    if (settings.warmup > 0) await load(peer.url, SCENARIOS[peerName](fixtures), settings.warmup)
+    const cpuBefore = await peer.cpuSeconds()
+    const result = await load(peer.url, SCENARIOS[peerName](fixtures), settings.duration)
+    return [toRow(ROW[peerName], result, await peer.rssMb(), await peer.cpuSeconds() - cpuBefore)]
+  }
   if (step !== 'health-during-login' && settings.warmup > 0) await load(stack.url, SCENARIOS[step](fixtures), settings.warmup)
   const cpuBefore = await stack.serverCpuSeconds()
   if (step === 'health-during-login') {
@@ -83,7 +96,7 @@ async function runStep (stack: Stack, step: Step, fixtures: Fixtures): Promise<R
 
 async function checkToken (url: string, token: string) {
   const res = await fetch(`${url}/user`, { headers: { token } })
-  if (res.status !== 200) throw new Error(`a seeded token does not work: ${res.status} ${await res.text()}`)
+  if (res.status !== 200) throw new Error(`a seeded token does not work at ${url}: ${res.status} ${await res.text()}`)
 }
 
 async function main () {
@@ -94,6 +107,9 @@ async function main () {
   const rounds: Round[] = []
   try {
     const users = await seedUsers(stack.mysqlUrl, USERS)
+    // Nothing ends the naive port's sessions, so once is enough.
+    const naiveTokens = await seedNaiveSessions(stack.redisUrl, users)
+    await checkToken(stack.peers.naive.url, naiveTokens[0] ?? '')
     for (let round = 1; round <= settings.rounds; round++) {
       const rows: Row[] = []
       for (const step of steps) {
@@ -102,16 +118,15 @@ async function main () {
         // Logins end older sessions (MAX_SESSIONS_PER_USER=1), so GET /user gets fresh ones each time.
         const tokens = step === 'user' ? await seedSessions(stack.redisUrl, users) : []
         if (step === 'user') await checkToken(stack.url, tokens[0] ?? '')
-        rows.push(...await runStep(stack, step, { users, tokens }))
+        rows.push(...await runStep(stack, step, { users, tokens, naiveTokens }))
       }
       await stack.collectGarbage() // the end-of-round reading is what stays live, not garbage not yet collected
       const rssMb = await stack.serverRssMb()
       const heapMb = await stack.serverHeapMb()
       rounds.push({ rows, rssMb, heapMb })
       console.log(`end of round ${round}, after a full collection: RSS ${rssMb.toFixed(0)} MB, V8 heap in use ${heapMb.toFixed(1)} MB`)
-      const ratio = userToHealth({ rows, rssMb })
       console.log(`\nround ${round} of ${settings.rounds}\n${table(rows)}`)
-      if (ratio !== undefined) console.log(`GET /user : GET /health = ${ratio.toFixed(2)}`)
+      for (const line of ratioLines({ rows, rssMb })) console.log(line)
     }
   } finally {
     await stack.stop()

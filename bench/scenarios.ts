@@ -5,13 +5,16 @@
 import type autocannon from 'autocannon'
 import { PASSWORD, type BenchUser } from './seed.js'
 
-export type ScenarioName = 'health' | 'user' | 'login' | 'mix'
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['health', 'user', 'login', 'mix']
+export type ScenarioName = 'health' | 'bare' | 'naive' | 'user' | 'login' | 'mix'
+/** In the order they run in each round: the peers right before Sesame's GET /user, which is compared with them. */
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['health', 'bare', 'naive', 'user', 'login', 'mix']
 
 export interface Fixtures {
   users: BenchUser[]
-  /** One live token per user, same order. */
+  /** One live Sesame token per user, same order. */
   tokens: string[]
+  /** One token per user for the naive port (its own keys, `naive:` in the same Redis), same order. */
+  naiveTokens: string[]
 }
 
 interface MixContext { user?: BenchUser, token?: string }
@@ -32,8 +35,11 @@ function rotation<T> (items: T[]) {
 
 const health = (): autocannon.Request[] => [{ method: 'GET', path: '/health' }]
 
-/** GET /user, each request with the next of the 1,000 tokens. */
-function user ({ tokens }: Fixtures): autocannon.Request[] {
+/** Peer (a), bare Fastify: GET /hello, a small JSON. */
+const bare = (): autocannon.Request[] => [{ method: 'GET', path: '/hello' }]
+
+/** GET /user, each request with the next of the 1,000 tokens, shared by all connections. */
+function rotatingTokens (tokens: string[]): autocannon.Request[] {
   const nextToken = rotation(tokens)
   return [{
     method: 'GET',
@@ -41,6 +47,12 @@ function user ({ tokens }: Fixtures): autocannon.Request[] {
     setupRequest: (request) => ({ ...request, headers: { ...request.headers, token: nextToken() } })
   }]
 }
+
+/** Sesame's GET /user over its 1,000 live sessions. */
+const user = ({ tokens }: Fixtures) => rotatingTokens(tokens)
+
+/** Peer (b), the naive port: GET /user over its own 1,000 tokens, the same way. */
+const naive = ({ naiveTokens }: Fixtures) => rotatingTokens(naiveTokens)
 
 /** POST /login with the right password, round-robin over the users. */
 function login ({ users }: Fixtures): autocannon.Request[] {
@@ -90,4 +102,4 @@ function mix ({ users }: Fixtures): autocannon.Request[] {
   ]
 }
 
-export const SCENARIOS: Record<ScenarioName, (fixtures: Fixtures) => autocannon.Request[]> = { health, user, login, mix }
+export const SCENARIOS: Record<ScenarioName, (fixtures: Fixtures) => autocannon.Request[]> = { health, bare, naive, user, login, mix }

@@ -6,9 +6,11 @@
 import mysql from 'mysql2/promise'
 import type { RowDataPacket } from 'mysql2'
 import { Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
 import { loadConfig } from '../src/config/env.js'
 import { createPasswordHasher } from '../src/passwords/hasher.js'
 import { createSessionStore } from '../src/sessions/store.js'
+import { naiveTokenKey, naiveUserKey } from './peers/naive-keys.js'
 
 export const PASSWORD = 'bench password 1'
 
@@ -56,6 +58,30 @@ export async function seedSessions (redisUrl: string, users: BenchUser[]): Promi
     })
     const sessions = await Promise.all(users.map((user) => store.create(user, 'sesame-bench')))
     return sessions.map((session) => session.token)
+  } finally {
+    redis.disconnect()
+  }
+}
+
+/**
+ * The naive port's data for the same users (bench/peers/naive-port.ts): per user a token key holding
+ * the user id, with the server's session TTL, and a hash of the public fields. Tokens look like
+ * Sesame's (`<id>.<43-char secret>`), so requests are the same size. Returns the tokens, same order.
+ */
+export async function seedNaiveSessions (redisUrl: string, users: BenchUser[]): Promise<string[]> {
+  const ttlSeconds = loadConfig({}).SESSION_TTL_SECONDS
+  const redis = new Redis(redisUrl)
+  try {
+    const tokens = users.map((user) => `${user.id}.${randomBytes(32).toString('base64url')}`)
+    const pipeline = redis.pipeline()
+    users.forEach((user, i) => {
+      pipeline.set(naiveTokenKey(tokens[i] ?? ''), String(user.id), 'EX', ttlSeconds)
+      pipeline.hset(naiveUserKey(user.id), { phone_number: user.phoneNumber, nickname: user.nickname, register_time: user.registerTime })
+    })
+    const replies = await pipeline.exec()
+    const failed = replies?.find(([err]) => err !== null)
+    if (failed !== undefined) throw failed[0] ?? new Error('seeding the naive port failed')
+    return tokens
   } finally {
     redis.disconnect()
   }

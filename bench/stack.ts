@@ -1,6 +1,8 @@
 /*
  * The system under test, as in production: private MariaDB and Redis in a temp folder, and the
- * compiled server (dist/src/server.js) in its own process with NODE_ENV=production, LOG_LEVEL=warn.
+ * compiled server (dist/src/server.js) in its own process with NODE_ENV=production, LOG_LEVEL=warn and
+ * metrics on. Beside it, each in its own process too, the two peers it is measured against
+ * (bench/peers/): bare Fastify and the straightforward two-round-trip port, the latter on the same Redis.
  */
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -10,8 +12,19 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { ensureServerBinaries, freePort, startMariaDb, startRedis } from '../src/dev/local-services.js'
 import { PROJECT_ROOT } from '../src/config/project.js'
 
+export type PeerName = 'bare' | 'naive'
+
+/** A peer server: where it listens, and its process's readings, as for Sesame. */
+export interface Peer {
+  url: string
+  rssMb: () => Promise<number>
+  cpuSeconds: () => Promise<number>
+}
+
 export interface Stack {
   url: string
+  /** Bare Fastify (GET /hello) and the naive port (GET /user), each in its own process. */
+  peers: Record<PeerName, Peer>
   mysqlUrl: string
   redisUrl: string
   /** Resident set size of the server process (and its workers), in MB. */
@@ -62,15 +75,67 @@ async function cpuSeconds (pid: number): Promise<number> {
   }
 }
 
-async function waitForReady (url: string, exited: () => boolean) {
+/** Polls `url` until `isReady(status)`; gives up after 60 s or when the process has exited. */
+async function waitForReady (url: string, exited: () => boolean, isReady: (status: number) => boolean) {
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline && !exited()) {
     try {
-      if ((await fetch(`${url}/ready`)).ok) return
+      if (isReady((await fetch(url)).status)) return
     } catch {} // not listening yet
     await sleep(100)
   }
-  throw new Error(`the server did not become ready at ${url}`)
+  throw new Error(`${url} did not become ready`)
+}
+
+interface NodeProcess {
+  url: string
+  pid: number
+  stop: () => Promise<void>
+}
+
+interface NodeProcessOptions {
+  script: string
+  nodeArgs: string[]
+  env: NodeJS.ProcessEnv
+  port: number
+  /** Polled until `isReady` says yes. */
+  readyPath: string
+  isReady: (status: number) => boolean
+}
+
+/** Runs a compiled script in its own node process on 127.0.0.1:`port` and waits until it answers. */
+async function startNodeProcess ({ script, nodeArgs, env, port, readyPath, isReady }: NodeProcessOptions): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, join(PROJECT_ROOT, script)], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      // As npm start does: argon2's 19 MiB blocks are mmap'd and given back to the OS when freed, instead of
+      // staying in glibc's per-thread arenas (bench/README.md, memory). The same for the peers, for fairness.
+      MALLOC_MMAP_THRESHOLD_: '4194304',
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...env
+    }
+  })
+  child.stdout.pipe(process.stderr) // warnings stay visible, stdout stays the table
+  let exitCode: number | null = null
+  const exited = new Promise<void>((resolve) => child.once('exit', (code) => { exitCode = code ?? -1; resolve() }))
+  const url = `http://127.0.0.1:${port}`
+  const stop = async () => {
+    if (exitCode !== null) return
+    child.kill('SIGTERM') // graceful: closes pools, and lets --cpu-prof write its profile
+    await Promise.race([exited, sleep(20_000)])
+    if (exitCode === null) child.kill('SIGKILL')
+  }
+  try {
+    await waitForReady(`${url}${readyPath}`, () => exitCode !== null, isReady)
+  } catch (err) {
+    await stop()
+    throw new Error(`${script} did not start`, { cause: err })
+  }
+  return { url, pid: child.pid ?? 0, stop }
 }
 
 /** Starts everything; `nodeArgs` go to the server's node (e.g. --cpu-prof); `workers` sets WORKERS. */
@@ -81,52 +146,58 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
     startMariaDb({ dataDir: join(dataDir, 'mariadb') }),
     startRedis({ dataDir: join(dataDir, 'redis') })
   ])
-  const port = await freePort()
-  const metricsPort = await freePort()
-  const server = spawn(process.execPath, ['--expose-gc', '--import', join(PROJECT_ROOT, 'dist/bench/gc-on-signal.js'), ...nodeArgs, join(PROJECT_ROOT, 'dist/src/server.js')], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      // As npm start does: argon2's 19 MiB blocks are mmap'd and given back to the OS when freed, instead of
-      // staying in glibc's per-thread arenas (bench/README.md, memory).
-      MALLOC_MMAP_THRESHOLD_: '4194304',
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      MYSQL_URL: mariadb.url,
-      REDIS_URL: redis.url,
-      // Every virtual phone comes from 127.0.0.1; a per-IP limit would turn the login runs into 429s.
-      IP_RATE_LIMIT_PER_MINUTE: '1000000000',
-      // Production refuses the log SMS provider; no scenario sends a code, so a webhook nobody listens on will do.
-      SMS_PROVIDER: 'webhook',
-      SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
-      WORKERS: String(workers),
-      METRICS_PORT: String(metricsPort)
-    }
-  })
-  server.stdout.pipe(process.stderr) // warnings stay visible, stdout stays the table
-  let exitCode: number | null = null
-  const exited = new Promise<void>((resolve) => server.once('exit', (code) => { exitCode = code ?? -1; resolve() }))
-  const url = `http://127.0.0.1:${port}`
-
+  const started: NodeProcess[] = []
   const stop = async () => {
-    if (exitCode === null) {
-      server.kill('SIGTERM') // graceful: closes pools, and lets --cpu-prof write its profile
-      await Promise.race([exited, sleep(20_000)])
-      if (exitCode === null) server.kill('SIGKILL')
-    }
+    await Promise.all(started.map((child) => child.stop()))
     await Promise.all([mariadb.stop(), redis.stop()])
     await rm(dataDir, { recursive: true, force: true })
   }
+
+  const metricsPort = await freePort()
+  let server: NodeProcess, bare: NodeProcess, naive: NodeProcess
   try {
-    await waitForReady(url, () => exitCode !== null)
+    // allSettled, so that every process that did start is stopped again if another one failed.
+    const starts = await Promise.allSettled([
+      startNodeProcess({
+        script: 'dist/src/server.js',
+        nodeArgs: ['--expose-gc', '--import', join(PROJECT_ROOT, 'dist/bench/gc-on-signal.js'), ...nodeArgs],
+        port: await freePort(),
+        readyPath: '/ready',
+        isReady: (status) => status === 200,
+        env: {
+          LOG_LEVEL: 'warn',
+          MYSQL_URL: mariadb.url,
+          REDIS_URL: redis.url,
+          // Every virtual phone comes from 127.0.0.1; a per-IP limit would turn the login runs into 429s.
+          IP_RATE_LIMIT_PER_MINUTE: '1000000000',
+          // Production refuses the log SMS provider; no scenario sends a code, so a webhook nobody listens on will do.
+          SMS_PROVIDER: 'webhook',
+          SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
+          WORKERS: String(workers),
+          // Metrics on, as in production: every response is counted and timed (plugins/metrics.ts).
+          METRICS_PORT: String(metricsPort)
+        }
+      }),
+      startNodeProcess({ script: 'dist/bench/peers/bare.js', nodeArgs: [], port: await freePort(), readyPath: '/hello', isReady: (status) => status === 200, env: {} }),
+      startNodeProcess({
+        script: 'dist/bench/peers/naive-port.js',
+        nodeArgs: [],
+        port: await freePort(),
+        readyPath: '/user', // 401 without a token: listening, and connected to Redis (it listens only then)
+        isReady: (status) => status === 401,
+        env: { REDIS_URL: redis.url }
+      })
+    ])
+    for (const result of starts) if (result.status === 'fulfilled') started.push(result.value)
+    for (const result of starts) if (result.status === 'rejected') throw result.reason
+    ;[server, bare, naive] = started as [NodeProcess, NodeProcess, NodeProcess]
+    // The metrics must be on, or the bench measures a server production does not run.
+    if (!(await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok) throw new Error(`no metrics on METRICS_PORT ${metricsPort}`)
   } catch (err) {
     await stop()
     throw err
   }
-  const serverCpuSeconds = () => sumOver(server.pid ?? 0, cpuSeconds)
+  const serverCpuSeconds = () => sumOver(server.pid, cpuSeconds)
   const settle = async () => {
     const deadline = Date.now() + 60_000
     while (Date.now() < deadline) {
@@ -138,7 +209,7 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
     console.error('the server is still busy after 60 s; measuring anyway')
   }
   const collectGarbage = async () => {
-    for (const pid of await processTree(server.pid ?? 0)) process.kill(pid, 'SIGWINCH') // bench/gc-on-signal.ts: gc()
+    for (const pid of await processTree(server.pid)) process.kill(pid, 'SIGWINCH') // bench/gc-on-signal.ts: gc()
     await sleep(1000)
   }
   const serverHeapMb = async () => {
@@ -146,13 +217,15 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
     const bytes = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)$/m.exec(metrics)?.[1]
     return bytes === undefined ? Number.NaN : Number(bytes) / 2 ** 20
   }
+  const peer = (child: NodeProcess): Peer => ({ url: child.url, rssMb: () => rssMb(child.pid), cpuSeconds: () => cpuSeconds(child.pid) })
   return {
-    url,
+    url: server.url,
+    peers: { bare: peer(bare), naive: peer(naive) },
     collectGarbage,
     serverHeapMb,
     mysqlUrl: mariadb.url,
     redisUrl: redis.url,
-    serverRssMb: () => sumOver(server.pid ?? 0, rssMb),
+    serverRssMb: () => sumOver(server.pid, rssMb),
     serverCpuSeconds,
     settle,
     stop
