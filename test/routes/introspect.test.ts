@@ -61,3 +61,14 @@ t.test('the OpenAPI document has /introspect under its own tag and security sche
   t.same(doc.paths['/introspect'].post.tags, ['introspection'])
   t.match(doc.components.securitySchemes.serviceKey, { type: 'http', scheme: 'bearer' })
 })
+
+t.test('wrong service keys sent at once to two instances share one per-IP budget', async (t) => {
+  // An address of its own (TRUST_PROXY): the other tests in this file spend 127.0.0.1's budget in the same minute.
+  const budget = { ...env, IP_RATE_LIMIT_PER_MINUTE: '10', TRUST_PROXY: 'true' }
+  const apps = [await build(t, budget), await build(t, budget)]
+  const replies = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+    (apps[i % 2] as Awaited<ReturnType<typeof build>>).inject({ method: 'POST', url: '/introspect', payload: { token: 'x' }, headers: { authorization: `Bearer ${'w'.repeat(40)}`, 'x-forwarded-for': '198.51.100.7' } })))
+  const refused = replies.filter((res) => res.statusCode === 401).length
+  t.equal(refused, 10, 'exactly the budget of wrong keys is answered 401')
+  t.equal(replies.filter((res) => res.statusCode === 429).length, 30, 'the rest are 429 rate_limited')
+})
