@@ -1,13 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { ADMIN_KEY_SECURITY } from '../../src/schemas/admin.js'
+import { guardRouteGroup } from '../../src/http/route-group.js'
 import users from './users.js'
 
 /** Support's API under /admin/: an admin key (ADMIN_KEYS), declared once here, and its own OpenAPI tag. */
 const adminRoutes: FastifyPluginAsync = async (app) => {
-  app.addHook('preValidation', app.requireAdminKey)
-  app.addHook('onRoute', (route) => {
-    route.schema = { ...route.schema, security: ADMIN_KEY_SECURITY, tags: ['admin'] }
-  })
+  guardRouteGroup(app, { guard: app.requireAdminKey, security: ADMIN_KEY_SECURITY, tags: ['admin'] })
   await app.register(users, { prefix: '/admin' })
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { TOKEN_SECURITY } from '../../src/schemas/accounts.js'
+import { guardRouteGroup } from '../../src/http/route-group.js'
 import user from './user.js'
 import logout from './logout.js'
 import sessions from './sessions.js'
@@ -12,10 +13,7 @@ import account from './account.js'
  * fields it had no right to send. The OpenAPI security requirement is declared here once too.
  */
 const authenticatedRoutes: FastifyPluginAsync = async (app) => {
-  app.addHook('preValidation', app.authenticate)
-  app.addHook('onRoute', (route) => {
-    route.schema = { ...route.schema, security: TOKEN_SECURITY }
-  })
+  guardRouteGroup(app, { guard: app.authenticate, security: TOKEN_SECURITY })
   await app.register(user)
   await app.register(logout)
   await app.register(sessions)

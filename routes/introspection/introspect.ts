@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { replies } from '../../src/schemas/envelope.js'
 import { IntrospectBody, IntrospectData } from '../../src/schemas/introspection.js'
 import { toPublicUser } from '../../src/users/user.js'
-import { inspectToken } from '../../src/sessions/inspect.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { sessions } = app
@@ -14,9 +13,9 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
       response: replies(IntrospectData)
     }
   }, async function (request) {
-    const found = await inspectToken(sessions, app.redis, request.body.token)
-    if (found === null) return { code: 1 as const, message: 'token is not active', active: false }
-    const { user, expiresIn } = found
+    const user = await sessions.resolve(request.body.token)
+    if (user === null) return { code: 1 as const, message: 'token is not active', active: false }
+    const expiresIn = Math.ceil((user.expiresAt - Date.now()) / 1000)
     return { code: 1 as const, message: 'token is active', active: true, user: toPublicUser(user), session_id: user.sessionId, expires_in: expiresIn }
   })
 }

@@ -1,4 +1,5 @@
-import { fail, rateLimited } from '../http/errors.js'
+import { fail } from '../http/errors.js'
+import { verifyCurrentPassword } from '../passwords/current-password.js'
 import type { SessionUser } from '../sessions/store.js'
 import type { AccountDeps } from './deps.js'
 
@@ -11,21 +12,11 @@ export async function deleteAccount (deps: AccountDeps, user: SessionUser, proof
   if ((proof.password === undefined) === (proof.smsCode === undefined)) {
     throw fail('validation_failed', 'body must have either password or sms_code')
   }
-  if (proof.password !== undefined) await checkPassword(deps, user, proof.password)
+  if (proof.password !== undefined) await verifyCurrentPassword(deps, user, proof.password)
   else await (await deps.smsCodes.check(user.phoneNumber, 'delete_account', proof.smsCode ?? '')).consume()
   await deps.users.deleteById(user.id)
   // issue 11's credential generation: bump it here, before the erase, so a login that checked the password before can't create a session after.
   await deps.eraseUser(user.id)
   await deps.devices.dropAll(user.phoneNumber)
   await deps.loginFailures.clear(user.phoneNumber)
-}
-
-async function checkPassword (deps: AccountDeps, user: SessionUser, password: string) {
-  const { blockedFor } = await deps.loginFailures.check(user.phoneNumber)
-  if (blockedFor > 0) throw rateLimited(blockedFor)
-  const record = await deps.users.findById(user.id)
-  if (record === null || !await deps.passwords.verify(record.passwordHash, password)) {
-    await deps.loginFailures.record(user.phoneNumber)
-    throw fail('wrong_password')
-  }
 }

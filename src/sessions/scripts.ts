@@ -59,7 +59,8 @@ return revoked
 /**
  * KEYS: user, index, session. ARGV: now, ttlMs, slideAfterMs (0: no sliding), maxLifetimeMs (0: none),
  * lastSeenEveryMs. A session older than the maximum lifetime is refused however much it slid; last_seen_at
- * is written at most every lastSeenEveryMs, in this same call. Returns [sessionId, userId, phone, nickname, registerTime] or nil.
+ * is written at most every lastSeenEveryMs, in this same call. Returns [sessionId, userId, phone, nickname,
+ * registerTime, extendedAt, createdAt] (the last two give the expiry without a PTTL) or nil.
  */
 export const RESOLVE_SESSION = `
 local session = redis.call('HMGET', KEYS[3], 'id', 'extended_at', 'created_at', 'last_seen_at')
@@ -76,7 +77,9 @@ if now - (tonumber(session[4]) or 0) >= tonumber(ARGV[5]) then
   redis.call('HSET', KEYS[3], 'last_seen_at', ARGV[1])
 end
 local slide = tonumber(ARGV[3])
+local extended = session[2]
 if slide > 0 and now - tonumber(session[2]) > slide then
+  extended = ARGV[1]
   local ttl = tonumber(ARGV[2])
   if max > 0 then ttl = math.min(ttl, created + max - now) end
   redis.call('HSET', KEYS[3], 'extended_at', ARGV[1])
@@ -84,7 +87,7 @@ if slide > 0 and now - tonumber(session[2]) > slide then
   redis.call('PEXPIRE', KEYS[2], ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
-return { session[1], user[1], user[2], user[3], user[4] }
+return { session[1], user[1], user[2], user[3], user[4], extended, session[3] }
 `
 
 /** KEYS: user, index. ARGV: prefix, digest. Returns 1 if the session existed. */

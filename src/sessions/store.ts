@@ -22,6 +22,8 @@ export interface SessionSettings {
 export interface SessionUser extends User {
   sessionId: string
   tokenDigest: string
+  /** When the session ends (ms since the epoch) unless it slides again: what its key's PEXPIRE was set to. */
+  expiresAt: number
 }
 
 /** last_seen_at is written at most this often, by the resolve call that runs anyway. */
@@ -92,8 +94,9 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
         keys.user, keys.index, keys.sessionPrefix + digest, Date.now(), ttlMs, slideAfterMs, maxLifetimeMs, LAST_SEEN_EVERY_MS
       )
       if (found === null) return null
-      const [sessionId = '', id = '', phoneNumber = '', nickname = '', registerTime = ''] = found
-      return { id: Number(id), phoneNumber, nickname: nickname === '' ? null : nickname, registerTime, sessionId, tokenDigest: digest }
+      const [sessionId = '', id = '', phoneNumber = '', nickname = '', registerTime = '', extendedAt = '', createdAt = ''] = found
+      const expiresAt = Math.min(Number(extendedAt) + ttlMs, maxLifetimeMs > 0 ? Number(createdAt) + maxLifetimeMs : Infinity)
+      return { id: Number(id), phoneNumber, nickname: nickname === '' ? null : nickname, registerTime, sessionId, tokenDigest: digest, expiresAt }
     },
 
     async revoke (userId: number, tokenDigest: string) {

@@ -1,4 +1,5 @@
-import { fail, rateLimited } from '../http/errors.js'
+import { fail } from '../http/errors.js'
+import { verifyCurrentPassword } from '../passwords/current-password.js'
 import type { PasswordHasher } from '../passwords/hasher.js'
 import type { SessionUser } from '../sessions/store.js'
 import { checkSecondFactor, type LoginDeps } from './login.js'
@@ -35,13 +36,7 @@ export async function enable (deps: ManageDeps, user: SessionUser, code: string)
 
 /** POST /user/2fa/disable: the password and a code, each failure on the number's budget (SPEC §4). */
 export async function disable (deps: ManageDeps, user: SessionUser, input: { password: string, code: string }) {
-  const { blockedFor } = await deps.loginFailures.check(user.phoneNumber)
-  if (blockedFor > 0) throw rateLimited(blockedFor)
-  const record = await deps.users.findById(user.id)
-  if (record === null || !await deps.passwords.verify(record.passwordHash, input.password)) {
-    await deps.loginFailures.record(user.phoneNumber)
-    throw fail('wrong_password')
-  }
+  await verifyCurrentPassword(deps, user, input.password)
   const totp = await deps.twoFactor.find(user.id)
   if (totp?.enabled !== true) throw fail('validation_failed', 'two-factor login is not on')
   if (!await checkSecondFactor(deps, user.id, totp.secret, input.code.trim())) {
