@@ -3,6 +3,7 @@ import type { LoginContext, SessionUser } from '../sessions/store.js'
 import { PhoneTakenError } from '../users/repository.js'
 import type { StoredUser, User } from '../users/user.js'
 import type { AccountDeps } from './deps.js'
+import { verifyCurrentPassword } from '../passwords/current-password.js'
 import { normalizeNickname, normalizePhoneNumber, requireWellFormedPassword } from './input.js'
 import { logInWithSms, requestSmsCode } from './sms-login.js'
 import { deleteAccount } from './deletion.js'
@@ -72,10 +73,7 @@ async function upgradeHash (deps: AccountDeps, user: StoredUser, password: strin
 async function changePassword (deps: AccountDeps, user: SessionUser, input: { oldPassword: string, newPassword: string }) {
   requireWellFormedPassword(input.oldPassword, 'old_password')
   requireWellFormedPassword(input.newPassword, 'new_password')
-  const record = await deps.users.findById(user.id)
-  if (record === null || !await deps.passwords.verify(record.passwordHash, input.oldPassword)) {
-    throw fail('wrong_password')
-  }
+  await verifyCurrentPassword(deps, user, input.oldPassword)
   await deps.passwordPolicy.assertAllowed(input.newPassword)
   const passwordHash = await deps.passwords.hash(input.newPassword)
   // Revoke before writing: if the write then fails, the password is unchanged and nothing is left half-done.

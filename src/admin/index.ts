@@ -12,7 +12,7 @@ declare module 'fastify' {
 }
 
 /** Support's operations on any user (docs/API.md §14), behind ADMIN_KEYS. */
-export function createAdmin (deps: { users: UsersRepository, sessions: SessionStore, twoFactor: Pick<TwoFactor, 'isEnabled'> }) {
+export function createAdmin (deps: { users: UsersRepository, sessions: SessionStore, twoFactor: Pick<TwoFactor, 'isEnabled'>, defaultCountry?: string | undefined }) {
   const existing = async (id: number) => {
     const user = await deps.users.findById(id)
     if (user === null) throw fail('not_found', 'no such user')
@@ -20,7 +20,7 @@ export function createAdmin (deps: { users: UsersRepository, sessions: SessionSt
   }
   return {
     async lookUp (phoneNumber: string) {
-      const user = await deps.users.findByPhone(normalizePhoneNumber(phoneNumber))
+      const user = await deps.users.findByPhone(normalizePhoneNumber(phoneNumber, deps.defaultCountry))
       if (user === null) throw fail('not_found', 'no user has this phone number')
       return { user, sessions: await deps.sessions.list(user.id), twoFactorEnabled: await deps.twoFactor.isEnabled(user.id) }
     },
@@ -42,5 +42,5 @@ export function createAdmin (deps: { users: UsersRepository, sessions: SessionSt
 }
 
 export default fp(async (app) => {
-  app.decorate('admin', createAdmin({ users: app.usersRepository, sessions: app.sessions, twoFactor: app.twoFactor }))
+  app.decorate('admin', createAdmin({ users: app.usersRepository, sessions: app.sessions, twoFactor: app.twoFactor, defaultCountry: app.config.DEFAULT_COUNTRY }))
 }, { name: 'admin', dependencies: ['users-repository', 'sessions', 'two-factor'] })

@@ -10,7 +10,7 @@ export interface CurrentPasswordDeps {
 }
 
 /**
- * Checks a signed-in user's password again (before deleting the account or turning 2FA off) on the
+ * Checks a signed-in user's password again (to change it, delete the account or turn 2FA off) on the
  * number's failure budget (docs/API.md §4): 429 once it is spent, 403 wrong_password counted as a failure.
  */
 export async function verifyCurrentPassword (deps: CurrentPasswordDeps, user: { id: number, phoneNumber: string }, password: string) {

@@ -67,3 +67,12 @@ t.test('admin routes need an admin key: a service key, a user token or nothing i
   t.same(doc.paths['/admin/users/{id}/ban'].post.tags, ['admin'])
   t.same(doc.paths['/admin/users/{id}/ban'].post.security, [{ adminKey: [] }])
 })
+
+t.test('the lookup reads the number like every other route: national input with DEFAULT_COUNTRY, other spellings', async (t) => {
+  const app = await build(t, { ...env, DEFAULT_COUNTRY: 'CN' })
+  const { user, phone } = await loggedInUser(app)
+  for (const spelling of [phone.slice(3), `00${phone.slice(1)}`, ` ${phone} `]) {
+    const res = await asAdmin(app, 'GET', `/admin/users?phone_number=${encodeURIComponent(spelling)}`)
+    t.same([res.statusCode, res.json().user?.id], [200, user.id], spelling)
+  }
+})

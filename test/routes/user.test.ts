@@ -107,3 +107,13 @@ t.test('POST /user/password with a wrong old password is 403 wrong_password and 
   const short = await app.inject({ method: 'POST', url: '/user/password', headers: { token }, payload: { old_password: PASSWORD, new_password: 'short' } })
   t.equal(short.statusCode, 400, 'new password must follow the input rules')
 })
+
+t.test('wrong old passwords spend the account failure budget: then even the right one is 429', async (t) => {
+  const app = await build(t, { LOGIN_MAX_FAILURES: '3' })
+  const { token } = await loggedInUser(app)
+  const change = (oldPassword: string) => app.inject({ method: 'POST', url: '/user/password', headers: { token }, payload: { old_password: oldPassword, new_password: 'a brand new passphrase' } })
+  for (let i = 0; i < 3; i++) t.equal((await change('not the password')).statusCode, 403)
+  const blocked = await change(PASSWORD)
+  t.same([blocked.statusCode, blocked.json().error], [429, 'rate_limited'])
+  t.ok(Number(blocked.headers['retry-after']) >= 1)
+})
