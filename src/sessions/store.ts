@@ -81,7 +81,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       )
       report('created', 1)
       report('revoked', revoked)
-      return { token, sessionId, expiresIn: Math.floor(ttlMs / 1000), revoked }
+      return { token, digest, sessionId, expiresIn: Math.floor(ttlMs / 1000), revoked }
     },
 
     /** One round trip: token → cached user, sliding the session's TTL when due. */
