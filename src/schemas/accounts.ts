@@ -35,6 +35,13 @@ export const ChangePasswordBody = (passwordMinLength: number) => Type.Object({
   new_password: Password(passwordMinLength)
 })
 
+/** POST /user/phone (SPEC §10): the code is one of purpose change_phone, sent to the new number. */
+export const ChangePhoneBody = Type.Object({
+  new_phone_number: PhoneNumber,
+  sms_code: SmsCode,
+  password: Type.String({ minLength: 1, maxLength: 128, description: 'the current password' })
+})
+
 /** Routes behind the auth hook: the token header or a bearer token. */
 export const TOKEN_SECURITY: Array<Record<string, string[]>> = [{ token: [] }, { bearer: [] }]
 
