@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { IsoTime, Nickname, Password, PhoneNumber } from './common.js'
+import { IsoTime, Nickname, Password, PhoneNumber, User } from './common.js'
 import { SmsCode } from './sms.js'
 
 export const RegisterBody = (passwordMinLength: number) => Type.Object({
@@ -69,3 +69,8 @@ export const SessionParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 export const LogoutAllData = { revoked: Type.Integer({ description: 'how many sessions ended, this one included' }) }
 
 export const SessionsData = { sessions: Type.Array(Session) }
+
+/** GET /user/export (SPEC §10): everything Sesame keeps about the user, no secret in it. */
+export const ExportData = {
+  export: Type.Object({ user: User, sessions: SessionsData.sessions, events: Type.Array(Type.Unknown()) })
+}
