@@ -7,6 +7,7 @@ import { verifyCurrentPassword } from '../passwords/current-password.js'
 import { normalizeNickname, normalizePhoneNumber, requireWellFormedPassword } from './input.js'
 import { logInWithSms, requestSmsCode } from './sms-login.js'
 import { deleteAccount } from './deletion.js'
+import { changePhone } from './phone-change.js'
 
 export type { AccountDeps } from './deps.js'
 
@@ -122,7 +123,8 @@ export function createAccounts (deps: AccountDeps) {
     updateNickname: (user: SessionUser, nickname: string | null | undefined) => updateNickname(deps, user, nickname),
     requestSmsCode: (input: Parameters<typeof requestSmsCode>[1]) => requestSmsCode(deps, input),
     logInWithSms: (input: Parameters<typeof logInWithSms>[1]) => logInWithSms(deps, input),
-    deleteAccount: (user: SessionUser, proof: Parameters<typeof deleteAccount>[2]) => deleteAccount(deps, user, proof)
+    deleteAccount: (user: SessionUser, proof: Parameters<typeof deleteAccount>[2]) => deleteAccount(deps, user, proof),
+    changePhone: (user: SessionUser, input: Parameters<typeof changePhone>[2]) => changePhone(deps, user, input)
   }
 }
 

@@ -6,6 +6,7 @@ import type { Language } from '../i18n/language.js'
 import { PhoneTakenError } from '../users/repository.js'
 import type { AccountDeps } from './deps.js'
 import { normalizePhoneNumber } from './input.js'
+import { changePhoneScope } from './phone-change.js'
 
 /**
  * Sends a one-time code (SPEC §9). The answer never tells whether the number is registered: a code that
@@ -22,12 +23,14 @@ export async function requestSmsCode (deps: AccountDeps, body: { phoneNumber?: s
   if (phoneNumber === undefined) throw fail('validation_failed', "body must have required property 'phone_number'")
   // SPEC §11's guard comes first; the budgets it took are given back if the number's own limits then refuse.
   const admission = await deps.smsGuard.admit({ phoneNumber, purpose: body.purpose, challengeToken: body.challengeToken, ip: body.ip })
-  if (admission.testCode !== undefined) return await deps.smsCodes.issueFixed(phoneNumber, body.purpose, admission.testCode)
+  // A change_phone code is for the account that asked for it (src/accounts/phone-change.ts).
+  const scope = body.purpose === 'change_phone' ? changePhoneScope(body.user?.id ?? 0) : undefined
+  if (admission.testCode !== undefined) return await deps.smsCodes.issueFixed(phoneNumber, body.purpose, admission.testCode, scope)
   try {
     const registered = body.purpose === 'delete_account' || await deps.users.findByPhone(phoneNumber) !== null
     const deliver = body.purpose === 'register' || body.purpose === 'delete_account' ||
       (body.purpose === 'change_phone' ? !registered : registered || (body.purpose === 'login' && deps.smsLoginRegisters === true))
-    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver, body.language)
+    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver, body.language, scope)
     if (deliver) admission.sent()
     return issued
   } catch (err) {

@@ -77,7 +77,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       const revoked = await run.sesameCreateSession(
         keys.user, keys.index, keys.sessionPrefix + digest,
         keys.sessionPrefix, digest, sessionId, Date.now(), ttlMs, settings.maxSessionsPerUser,
-        userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime, ip, deviceName, appVersion
+        userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime, ip, deviceName, appVersion, user.phoneVersion ?? ''
       )
       report('created', 1)
       report('revoked', revoked)

@@ -8,6 +8,11 @@ export interface User {
   nickname: string | null
   /** ISO 8601, whole seconds. */
   registerTime: string
+  /**
+   * How many times the number was changed (MySQL `phone_version`), when read from MySQL: the cached user
+   * takes a number only from a write at least as new as its own (src/sessions/cached-user.ts).
+   */
+  phoneVersion?: number
 }
 
 /** A user as the repository stores it: the user and the password hash, which never leaves accounts/. */
