@@ -11,6 +11,8 @@ import config from '../plugins/config.js'
 import errors from '../plugins/errors.js'
 import i18n from '../plugins/i18n.js'
 import securityHeaders from '../plugins/security-headers.js'
+import cors from '../plugins/cors.js'
+import schemas from '../plugins/schemas.js'
 import docs from '../plugins/docs.js'
 import mysql from '../plugins/mysql.js'
 import redis from '../plugins/redis.js'
@@ -87,6 +89,8 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     await app.register(metrics, { viaPrimary: options.metricsViaPrimary })
     await app.register(loadShedding)
     await app.register(securityHeaders)
+    await app.register(cors)
+    await app.register(schemas)
     await app.register(docs)
     await app.register(mysql)
     await app.register(redis)

@@ -2,7 +2,7 @@
 // The imports are type-only: they vanish from the emitted JavaScript.
 import type { Static, TProperties } from '@sinclair/typebox'
 import type { ErrorName, Failure, Ok } from '../../src/schemas/envelope.js'
-import type { User } from '../../src/schemas/common.js'
+import type { User, UserFields } from '../../src/schemas/common.js'
 import type {
   ChangePasswordBody, ChangePhoneBody, ExportData, LoginBody, LoginData, LogoutAllData, NicknameBody, RegisterBody, Session, SessionsData
 } from '../../src/schemas/accounts.js'
@@ -34,7 +34,7 @@ export type MessageReply = Reply<Record<never, never>>
 export type InfoReply = Reply<typeof ServiceInfo>
 export type RegisterReply = Reply<{ user: typeof User }>
 export type LoginReply = Reply<typeof LoginData>
-export type UserReply = Reply<typeof User.properties>
+export type UserReply = Reply<typeof UserFields>
 export type UpdateUserReply = Reply<{ user: typeof User }>
 export type LogoutAllReply = Reply<typeof LogoutAllData>
 export type SessionsReply = Reply<typeof SessionsData>

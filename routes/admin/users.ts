@@ -8,7 +8,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { admin } = app
 
   app.get('/users', {
-    schema: { summary: 'Find a user by phone number, with its sessions', querystring: UserLookupQuery, response: replies(AdminUserData) }
+    schema: { operationId: 'findUser', errors: ['not_found'], summary: 'Find a user by phone number, with its sessions', querystring: UserLookupQuery, response: replies(AdminUserData) }
   }, async function (request) {
     const { user, sessions, twoFactorEnabled } = await admin.lookUp(request.query.phone_number)
     return {
@@ -21,20 +21,20 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/users/:id/ban', {
-    schema: { summary: 'Ban a user: every session ends now, every later login answers 403 account_banned', params: UserIdParams, response: replies(RevokedData) }
+    schema: { operationId: 'banUser', errors: ['not_found'], summary: 'Ban a user: every session ends now, every later login answers 403 account_banned', params: UserIdParams, response: replies(RevokedData) }
   }, async function (request) {
     return { code: 1 as const, message: 'user banned', revoked: await admin.ban(Number(request.params.id)) }
   })
 
   app.post('/users/:id/unban', {
-    schema: { summary: 'Lift a ban', params: UserIdParams, response: replies({}) }
+    schema: { operationId: 'unbanUser', errors: ['not_found'], summary: 'Lift a ban', params: UserIdParams, response: replies({}) }
   }, async function (request) {
     await admin.unban(Number(request.params.id))
     return { code: 1 as const, message: 'user unbanned' }
   })
 
   app.delete('/users/:id/sessions', {
-    schema: { summary: 'End every session of a user', params: UserIdParams, response: replies(RevokedData) }
+    schema: { operationId: 'endUserSessions', errors: ['not_found'], summary: 'End every session of a user', params: UserIdParams, response: replies(RevokedData) }
   }, async function (request) {
     return { code: 1 as const, message: 'all sessions ended', revoked: await admin.endSessions(Number(request.params.id)) }
   })

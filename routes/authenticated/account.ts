@@ -13,6 +13,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/user', {
     onRequest: app.limitAttemptsByIp,
     schema: {
+      operationId: 'deleteAccount',
+      errors: ['wrong_password', 'sms_code_invalid', 'rate_limited'],
       summary: 'Delete the account, with the password or a delete_account code',
       description: 'The MySQL row and every Redis key of the user go; every session ends; the number can register again.',
       tags: ['user'],
@@ -26,6 +28,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/user/export', {
     schema: {
+      operationId: 'exportAccount',
       summary: 'Everything Sesame keeps about the user (GDPR access and portability), with no secret in it',
       tags: ['user'],
       response: replies(ExportData)

@@ -14,7 +14,7 @@ import phone from './phone.js'
  * fields it had no right to send. The OpenAPI security requirement is declared here once too.
  */
 const authenticatedRoutes: FastifyPluginAsync = async (app) => {
-  guardRouteGroup(app, { guard: app.authenticate, security: TOKEN_SECURITY })
+  guardRouteGroup(app, { guard: app.authenticate, security: TOKEN_SECURITY, errors: ['token_required', 'token_invalid'] })
   await app.register(user)
   await app.register(logout)
   await app.register(sessions)

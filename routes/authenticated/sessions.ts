@@ -9,7 +9,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { sessions } = app
 
   app.get('/sessions', {
-    schema: { summary: "The user's live sessions", tags: ['session'], response: replies(SessionsData) }
+    schema: { operationId: 'listSessions', summary: "The user's live sessions", tags: ['session'], response: replies(SessionsData) }
   }, async function (request) {
     const user = currentUser(request)
     const live = await sessions.list(user.id)
@@ -22,6 +22,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/sessions/:id', {
     schema: {
+      operationId: 'endSession',
+      errors: ['not_found'],
       summary: 'End one session of the user (another device, or this one)',
       tags: ['session'],
       params: SessionParams,

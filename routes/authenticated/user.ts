@@ -2,20 +2,20 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentUser } from '../../src/auth/index.js'
 import { toPublicUser } from '../../src/users/user.js'
 import { replies } from '../../src/schemas/envelope.js'
-import { User } from '../../src/schemas/common.js'
+import { User, UserFields } from '../../src/schemas/common.js'
 import { ChangePasswordBody, NicknameBody } from '../../src/schemas/accounts.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
 
   app.get('/user', {
-    schema: { summary: 'The logged-in user', tags: ['user'], response: replies(User.properties) }
+    schema: { operationId: 'getUser', summary: 'The logged-in user', tags: ['user'], response: replies(UserFields) }
   }, async function (request) {
     return { code: 1 as const, message: 'ok', ...toPublicUser(currentUser(request)) }
   })
 
   app.patch('/user', {
-    schema: { summary: 'Change the nickname', tags: ['user'], body: NicknameBody, response: replies({ user: User }) }
+    schema: { operationId: 'updateUser', summary: 'Change the nickname', tags: ['user'], body: NicknameBody, response: replies({ user: User }) }
   }, async function (request) {
     const user = await accounts.updateNickname(currentUser(request), request.body.nickname)
     return { code: 1 as const, message: request.body.nickname === undefined ? 'nothing to change' : 'user updated', user: toPublicUser(user) }
@@ -25,6 +25,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     // It checks a password, so it draws on the per-IP attempt budget like the public routes (SPEC §4).
     onRequest: app.limitAttemptsByIp,
     schema: {
+      operationId: 'changePassword',
+      errors: ['wrong_password', 'password_too_common', 'rate_limited'],
       summary: 'Change the password; every other session of the user ends',
       tags: ['user'],
       body: ChangePasswordBody(app.config.PASSWORD_MIN_LENGTH),

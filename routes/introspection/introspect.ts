@@ -7,6 +7,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { sessions } = app
   app.post('/introspect', {
     schema: {
+      operationId: 'introspectToken',
       summary: 'Check a token for another service (RFC 7662 style)',
       description: 'Authorization: Bearer <service key>. A live token answers active: true with its user; any other token active: false.',
       body: IntrospectBody,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { declareRouteGroup } from '../../src/http/route-group.js'
 import register from './register.js'
 import login from './login.js'
 import loginTwoFactor from './login-2fa.js'
@@ -12,6 +13,7 @@ import passwordReset from './password-reset.js'
  */
 const publicRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', app.limitAttemptsByIp)
+  declareRouteGroup(app, { security: [], errors: ['rate_limited'] })
   await app.register(register)
   await app.register(login)
   await app.register(loginTwoFactor)

@@ -7,6 +7,8 @@ import { loginContext, sendLoginOutcome } from '../../src/two-factor/reply.js'
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/login/2fa', {
     schema: {
+      operationId: 'loginSecondFactor',
+      errors: ['second_factor_invalid', 'account_banned'],
       summary: 'Second step of a login with two-factor login on: the challenge and a TOTP or recovery code',
       tags: ['account'],
       body: SecondFactorBody,

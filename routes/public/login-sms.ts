@@ -16,6 +16,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   })
   app.post('/login/sms', {
     schema: {
+      operationId: 'loginWithSms',
+      errors: ['sms_code_invalid', 'second_factor_required', 'account_banned'],
       summary: 'Log in with a one-time SMS code (purpose login)',
       description: 'An unknown number fails like a wrong code, unless SMS_LOGIN_REGISTERS=true registers it (201, registered: true).',
       tags: ['account'],

@@ -12,6 +12,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   })
   app.post('/login', {
     schema: {
+      operationId: 'login',
+      errors: ['invalid_credentials', 'second_factor_required', 'account_banned'],
       summary: 'Log in and receive a token (or, with two-factor login on, a challenge for POST /login/2fa)',
       tags: ['account'],
       body: LoginBody(app.config.PASSWORD_MIN_LENGTH),

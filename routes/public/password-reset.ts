@@ -6,6 +6,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
   app.post('/password/reset', {
     schema: {
+      operationId: 'resetPassword',
+      errors: ['sms_code_invalid', 'password_too_common'],
       summary: 'Set a new password with a reset code from POST /sms/code; every session of the user ends',
       tags: ['account'],
       body: PasswordResetBody(app.config.PASSWORD_MIN_LENGTH),

@@ -9,6 +9,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { PASSWORD_MIN_LENGTH, PHONE_VERIFICATION } = app.config
   app.post('/register', {
     schema: {
+      operationId: 'register',
+      errors: ['phone_taken', 'password_too_common', 'sms_code_invalid'],
       summary: 'Create a user',
       tags: ['account'],
       body: PHONE_VERIFICATION === 'required' ? VerifiedRegisterBody(PASSWORD_MIN_LENGTH) : RegisterBody(PASSWORD_MIN_LENGTH),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { replies } from '../../src/schemas/envelope.js'
 import { SmsCodeBody, SmsCodeData } from '../../src/schemas/sms.js'
+import { TOKEN_SECURITY } from '../../src/schemas/accounts.js'
 import { pickLanguage } from '../../src/i18n/language.js'
 
 /**
@@ -12,6 +13,10 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
   app.post('/sms/code', {
     schema: {
+      operationId: 'requestSmsCode',
+      // change_phone and delete_account need the token (optional otherwise: `{}` is "no credentials").
+      security: [{}, ...TOKEN_SECURITY],
+      errors: ['sms_not_allowed', 'challenge_failed', 'token_required', 'token_invalid'],
       summary: 'Send a one-time code by SMS',
       description: 'At most one code a minute per number, whatever the purpose, and 10 a day; SMS_ALLOWED_COUNTRIES, the prefix, country and daily budgets, and (with SMS_CHALLENGE_URL) a challenge_token apply first. ' +
         'change_phone and delete_account need the token header; change_phone goes to the new number in phone_number, delete_account to the account\'s own number (phone_number may be left out).',

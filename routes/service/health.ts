@@ -6,7 +6,7 @@ import { checkDependencies } from '../../src/health/readiness.js'
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
     config: { alwaysServe: true },
-    schema: { summary: 'Liveness: the process answers; no dependency is checked', tags: ['service'], response: replies({}) }
+    schema: { operationId: 'getHealth', summary: 'Liveness: the process answers; no dependency is checked', tags: ['service'], response: replies({}) }
   }, async function () {
     return { code: 1 as const, message: 'ok' }
   })
@@ -14,6 +14,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/ready', {
     config: { alwaysServe: true },
     schema: {
+      operationId: 'getReadiness',
       summary: 'Readiness: MySQL and Redis both answer within 1 s',
       tags: ['service'],
       response: { ...replies({ checks: Checks }), 503: NotReady }

@@ -5,7 +5,7 @@ import { PROJECT_NAME, PROJECT_VERSION } from '../../src/config/project.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
-    schema: { summary: 'Service name and version', tags: ['service'], response: replies(ServiceInfo) }
+    schema: { operationId: 'getServiceInfo', summary: 'Service name and version', tags: ['service'], response: replies(ServiceInfo) }
   }, async function () {
     return { code: 1 as const, message: 'Sesame token auth', name: PROJECT_NAME, version: PROJECT_VERSION }
   })

@@ -3,7 +3,7 @@ import { defineScripts, script } from '../redis/scripts.js'
 import { phoneKeys } from '../redis/keys.js'
 
 /**
- * KEYS: login failures, devices index, then the number's login, reset_password and delete_account codes.
+ * KEYS: login budget, devices index, then the number's login, reset_password and delete_account codes.
  * ARGV: device prefix, device-budget prefix. Forgets what the old number held for the account: its known
  * devices (with their own failure budgets) and codes; returns the failure count and its PTTL, then deletes it.
  */
@@ -11,17 +11,18 @@ const FORGET = `
 for _, digest in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   redis.call('DEL', ARGV[1] .. digest, ARGV[2] .. digest)
 end
-local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
+local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
 local ttl = redis.call('PTTL', KEYS[1])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 return { failures, ttl }
 `
 
-/** KEYS: login failures. ARGV: count, ttlMs. The new number's count is at least `count`, until at least `ttlMs` from now. */
+/** KEYS: login budget (hash). ARGV: count, ttlMs. The new number's count is at least `count`, until at least `ttlMs` from now. */
 const CARRY = `
 local count, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
-if tonumber(redis.call('GET', KEYS[1]) or '0') >= count then return 0 end
-redis.call('SET', KEYS[1], count, 'PX', math.max(ttl, redis.call('PTTL', KEYS[1])))
+if tonumber(redis.call('HGET', KEYS[1], 'failures') or '0') >= count then return 0 end
+redis.call('HSET', KEYS[1], 'failures', count)
+redis.call('PEXPIRE', KEYS[1], math.max(ttl, redis.call('PTTL', KEYS[1])))
 return 1
 `
 
@@ -41,10 +42,10 @@ export function createNumberKeys (redis: Redis | Cluster) {
     async move (oldNumber: string, newNumber: string) {
       const old = phoneKeys(oldNumber)
       const [failures, ttl] = await run.sesameForgetNumber(
-        old.loginFailures, old.devices, old.smsCode('login'), old.smsCode('reset_password'), old.smsCode('delete_account'),
-        old.devicePrefix, old.deviceLoginFailures('')
+        old.loginBudget, old.devices, old.smsCode('login'), old.smsCode('reset_password'), old.smsCode('delete_account'),
+        old.devicePrefix, old.deviceLoginBudget('')
       )
-      if (failures > 0 && ttl > 0) await run.sesameCarryFailures(phoneKeys(newNumber).loginFailures, failures, ttl)
+      if (failures > 0 && ttl > 0) await run.sesameCarryFailures(phoneKeys(newNumber).loginBudget, failures, ttl)
     }
   }
 }

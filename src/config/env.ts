@@ -66,7 +66,8 @@ export const EnvSchema = Type.Object({
   WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   // Operations (issue 14) and the in-memory session cache (issue 12)
-  CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1 })),
+  // Comma-separated origins allowed to call from a browser (plugins/cors.ts); unset: no CORS headers at all.
+  CORS_ORIGINS: Type.Optional(Type.String({ pattern: '^https?://[^,/\\s]+(,https?://[^,/\\s]+)*$', description: 'comma-separated origins, e.g. https://app.example.com' })),
   SHUTDOWN_DRAIN_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 0 }),
   DOCS_ENABLED: Type.Boolean({ default: true }),
   SESSION_CACHE_SIZE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 100_000 })

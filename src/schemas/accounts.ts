@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { ref } from './kinds.js'
 import { IsoTime, Nickname, Password, PhoneNumber, User } from './common.js'
 import { SmsCode } from './sms.js'
 
@@ -53,7 +54,8 @@ export const LoginData = {
   device_token: Type.String({ description: 'keep it and send it with the next login from this device (valid 180 days)' })
 }
 
-export const Session = Type.Object({
+/** A session as GET /sessions shows it; the admin lookup shows the same fields without `current`. */
+export const SessionFields = {
   id: Type.String(),
   created_at: IsoTime,
   last_seen_at: IsoTime,
@@ -62,7 +64,11 @@ export const Session = Type.Object({
   device_name: Type.Union([Type.String(), Type.Null()]),
   app_version: Type.Union([Type.String(), Type.Null()]),
   current: Type.Boolean({ description: 'true for the session of the token that asked' })
-}, { title: 'Session' })
+}
+
+export const SessionSchema = Type.Object(SessionFields, { $id: 'Session', title: 'Session' })
+
+export const Session = ref(SessionSchema)
 
 export const SessionParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 

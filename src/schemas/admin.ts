@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { PhoneNumber, User, UserId } from './common.js'
-import { Session } from './accounts.js'
+import { PhoneNumber, UserFields, UserId } from './common.js'
+import { SessionFields } from './accounts.js'
 
 export const ADMIN_KEY_SECURITY: Array<Record<string, string[]>> = [{ adminKey: [] }]
 
@@ -10,9 +10,13 @@ export const UserLookupQuery = Type.Object({ phone_number: PhoneNumber })
 export const UserIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'the user id' }) })
 
 export const AdminUserData = {
-  user: Type.Object({ ...User.properties, banned: Type.Boolean(), banned_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
-  sessions: Type.Array(Type.Omit(Session, ['current'])),
+  user: Type.Object({ ...UserFields, banned: Type.Boolean(), banned_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
+  sessions: Type.Array(Type.Object(withoutCurrent(SessionFields))),
   two_factor_enabled: Type.Boolean()
+}
+
+function withoutCurrent<F extends { current: unknown }> ({ current: _current, ...fields }: F) {
+  return fields
 }
 
 export const RevokedData = { revoked: Type.Integer({ description: 'how many sessions ended' }) }

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { ref } from './kinds.js'
 
 // The form is checked by libphonenumber (src/accounts/input.ts), not by a pattern: spaces, dashes, `00` and national input are fine.
 export const PhoneNumber = Type.String({
@@ -29,9 +30,15 @@ export const IsoTime = Type.String({ format: 'date-time', examples: ['2026-11-25
 
 export const UserId = Type.Integer({ minimum: 1 })
 
-export const User = Type.Object({
+/** The user's fields; GET /user returns them at the top level of its reply (docs/API.md §2). */
+export const UserFields = {
   id: UserId,
-  phone_number: Type.String(),
+  phone_number: Type.String({ description: 'E.164' }),
   nickname: Type.Union([Type.String(), Type.Null()]),
   register_time: IsoTime
-}, { title: 'User' })
+}
+
+export const UserSchema = Type.Object(UserFields, { $id: 'User', title: 'User' })
+
+/** `{id, phone_number, nickname, register_time}`: a component of the OpenAPI document, referenced where a reply has a `user`. */
+export const User = ref(UserSchema)

@@ -1,19 +1,15 @@
 import { Type } from '@sinclair/typebox'
-import { ErrorNameSchema } from './envelope.js'
+import { FailureFields } from './envelope.js'
+import { IntegerEnum, StringEnum } from './kinds.js'
 
 export const ServiceInfo = {
   name: Type.String(),
   version: Type.String()
 }
 
-export const Checks = Type.Object({
-  mysql: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
-  redis: Type.Union([Type.Literal('ok'), Type.Literal('down')])
-})
+const CheckResult = StringEnum(['ok', 'down'])
 
-export const NotReady = Type.Object({
-  code: Type.Literal(0),
-  error: ErrorNameSchema,
-  message: Type.String(),
-  checks: Checks
-})
+export const Checks = Type.Object({ mysql: CheckResult, redis: CheckResult })
+
+/** The 503 of GET /ready: the failure envelope with the dependency checks. */
+export const NotReady = Type.Object({ ...FailureFields, code: IntegerEnum([0]), checks: Checks }, { title: 'NotReady' })

@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox'
 import { Password, PhoneNumber } from './common.js'
+import { StringEnum } from './kinds.js'
 
 // SPEC §9: phone verification by one-time SMS code, and password reset.
 
 // change_phone and delete_account need the token header (SPEC §9).
-export const SmsPurpose = Type.Union([
-  Type.Literal('register'), Type.Literal('reset_password'), Type.Literal('login'), Type.Literal('change_phone'), Type.Literal('delete_account')
-])
+export const SmsPurpose = StringEnum(['register', 'reset_password', 'login', 'change_phone', 'delete_account'])
 
 /** A wrongly shaped code is treated like a wrong one (400 sms_code_invalid), so only the length is checked here. */
 export const SmsCode = Type.String({ minLength: 1, maxLength: 32, description: 'the 6-digit code from the SMS' })

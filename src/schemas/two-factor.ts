@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { ErrorNameSchema } from './envelope.js'
+import { FailureFields } from './envelope.js'
+import { ref } from './kinds.js'
 import { LoginClientFields } from './accounts.js'
 
 /** A 6-digit TOTP code, or a recovery code (`xxxx-xxxx-xxxx-xxxx`) where the routes accept one. */
@@ -29,9 +30,9 @@ export const EnableData = {
 }
 
 /** The 401 of a login whose password was right but whose account has two-factor login on (or any other 401). */
-export const SecondFactorRequired = Type.Object({
-  code: Type.Union([Type.Literal(0), Type.Literal(2)]),
-  error: ErrorNameSchema,
-  message: Type.String(),
+export const SecondFactorRequiredSchema = Type.Object({
+  ...FailureFields,
   challenge: Type.Optional(Type.String({ description: 'with second_factor_required: send it to POST /login/2fa within 5 minutes' }))
-}, { title: 'SecondFactorRequired' })
+}, { $id: 'SecondFactorRequired', title: 'SecondFactorRequired' })
+
+export const SecondFactorRequired = ref(SecondFactorRequiredSchema)

@@ -81,10 +81,10 @@ t.test('a wrong password is 403, counts on the failure budget, and leaves the co
   const wrong = await changePhone(app, token, { new_phone_number: target, sms_code: code, password: 'not the password' })
   t.equal(wrong.statusCode, 403)
   t.match(wrong.json(), { code: 0, error: 'wrong_password' })
-  t.equal(await app.redis.get(phoneKeys(old).loginFailures), '1', 'counted on the number\'s budget')
+  t.equal(await app.redis.hget(phoneKeys(old).loginBudget, 'failures'), '1', 'counted on the number\'s budget')
   t.equal((await changePhone(app, token, { new_phone_number: target, sms_code: code, password: PASSWORD })).statusCode, 200, 'the code still works')
-  t.equal(await app.redis.get(phoneKeys(target).loginFailures), '1', 'the account\'s failure count moved with it')
-  t.equal(await app.redis.exists(phoneKeys(old).loginFailures), 0)
+  t.equal(await app.redis.hget(phoneKeys(target).loginBudget, 'failures'), '1', 'the account\'s failure count moved with it')
+  t.equal(await app.redis.exists(phoneKeys(old).loginBudget), 0)
 
   await changePhone(app, token, { new_phone_number: newPhone(), sms_code: '000000', password: 'wrong again' })
   const locked = await changePhone(app, token, { new_phone_number: newPhone(), sms_code: '000000', password: PASSWORD })
@@ -149,7 +149,7 @@ t.test('bad input is 400 validation_failed, checked before anything else', async
   const none = await app.inject({ method: 'POST', url: '/user/phone', payload: { new_phone_number: target, sms_code: code, password: PASSWORD } })
   t.equal(none.statusCode, 401)
   t.equal(none.json().error, 'token_required')
-  t.equal(await app.redis.get(phoneKeys(phone).loginFailures), null, 'no failure was counted')
+  t.equal(await app.redis.hget(phoneKeys(phone).loginBudget, 'failures'), null, 'no failure was counted')
   t.equal((await changePhone(app, token, { new_phone_number: target, sms_code: code, password: PASSWORD })).statusCode, 200, 'and the code was not used up')
 })
 
