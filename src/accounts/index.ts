@@ -22,6 +22,6 @@ export default fp(async (app) => {
     log: app.log,
     defaultCountry: app.config.DEFAULT_COUNTRY,
     smsLoginRegisters: app.config.SMS_LOGIN_REGISTERS,
-    eraseUser: createUserEraser(app.redis)
+    eraseUser: createUserEraser(app.redis, app.sessions.forgetUser)
   }))
 }, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes', 'two-factor'] })

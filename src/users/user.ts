@@ -1,12 +1,7 @@
-/** The one user shape: what the repository returns, the session cache holds and a route replies with. */
-export interface User {
-  id: number
-  /** E.164 once normalised (src/accounts/input.ts). */
-  phoneNumber: string
-  nickname: string | null
-  /** ISO 8601, whole seconds. */
-  registerTime: string
-}
+import type { User } from '../../packages/fastify-auth/src/user.js'
+
+/** The one user shape (what the repository returns, the session cache holds and a route replies with) is the package's. */
+export type { User }
 
 /** A user as the repository stores it: the user and the password hash, which never leaves accounts/. */
 export interface StoredUser extends User {
