@@ -93,6 +93,18 @@ t.test('GET /user: one EVALSHA, no SQL', async (t) => {
   t.same(counted.sql, {}, 'no SQL at all')
 })
 
+t.test('a cached GET /user: no Redis command at all, no SQL (the session cache, SPEC §12)', async (t) => {
+  const app = await build(t)
+  const { token } = await warmedUp(app)
+  await app.inject({ method: 'GET', url: '/user', headers: { token } })
+  const counted = await roundTrips(t, async () => {
+    for (let i = 0; i < 20; i++) t.equal((await app.inject({ method: 'GET', url: '/user', headers: { token } })).statusCode, 200)
+  })
+  t.same(counted.client, [], 'the client sent nothing')
+  t.same(counted.commandstats, {}, 'INFO commandstats: 0 commands for 20 requests')
+  t.same(counted.sql, {})
+})
+
 t.test('POST /login: two SELECTs, four EVALSHA (IP budget, failed-login check, session, device token)', async (t) => {
   const app = await build(t)
   const { phone, password } = await warmedUp(app)

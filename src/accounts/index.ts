@@ -24,7 +24,7 @@ export default fp(async (app) => {
     log: app.log,
     defaultCountry: app.config.DEFAULT_COUNTRY,
     smsLoginRegisters: app.config.SMS_LOGIN_REGISTERS,
-    eraseUser: createUserEraser(app.redis),
+    eraseUser: createUserEraser(app.redis, app.sessions.forgetUser),
     phoneCache: createPhoneCache(app.redis),
     numberKeys: createNumberKeys(app.redis),
     smsNotices: app.smsNotices

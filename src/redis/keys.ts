@@ -3,13 +3,9 @@
  * so each multi-key script runs on Redis Cluster: `{u<id>}` for a user's sessions and cached user,
  * `{p<E.164 number>}` for a phone number's SMS codes and failed-login counter.
  */
-export const KEY_PREFIX = 'sesame:'
-
-/** A user's keys: the cached user hash, the session index (sorted set of digests) and one hash per session. */
-export const userKeys = (userId: number) => {
-  const base = `${KEY_PREFIX}{u${userId}}`
-  return { user: `${base}:user`, index: `${base}:sessions`, sessionPrefix: `${base}:s:` }
-}
+// A user's session keys are the package's, which every resolver reads (packages/fastify-auth/src/keys.ts).
+import { KEY_PREFIX } from '../../packages/fastify-auth/src/keys.js'
+export { KEY_PREFIX, userKeys } from '../../packages/fastify-auth/src/keys.js'
 
 /** A phone number's keys. */
 export const phoneKeys = (phoneNumber: string) => {

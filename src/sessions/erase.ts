@@ -13,10 +13,12 @@ return ended
 `
 
 /** Removes every Redis key of a user (SPEC §10), atomically: they all share the `{u<id>}` tag. */
-export function createUserEraser (redis: Redis | Cluster) {
+export function createUserEraser (redis: Redis | Cluster, forgetUser: (userId: number) => void = () => {}) {
   const run = defineScripts(redis, { sesameEraseUser: script<number>(2, ERASE_USER) })
   return async (userId: number) => {
     const keys = userKeys(userId)
-    return await run.sesameEraseUser(keys.user, keys.index, keys.sessionPrefix)
+    const ended = await run.sesameEraseUser(keys.user, keys.index, keys.sessionPrefix)
+    forgetUser(userId)
+    return ended
   }
 }

@@ -58,39 +58,7 @@ redis.call('PEXPIRE', KEYS[2], ttl)
 return revoked
 `
 
-/**
- * KEYS: user, index, session. ARGV: now, ttlMs, slideAfterMs (0: no sliding), maxLifetimeMs (0: none),
- * lastSeenEveryMs. A session older than the maximum lifetime is refused however much it slid; last_seen_at
- * is written at most every lastSeenEveryMs, in this same call. Returns [sessionId, userId, phone, nickname,
- * registerTime, extendedAt, createdAt] (the last two give the expiry without a PTTL) or nil.
- */
-export const RESOLVE_SESSION = `
-local session = redis.call('HMGET', KEYS[3], 'id', 'extended_at', 'created_at', 'last_seen_at')
-if not session[1] then return nil end
-local now, max = tonumber(ARGV[1]), tonumber(ARGV[4])
-local created = tonumber(session[3]) or 0
-if max > 0 and now - created >= max then
-  redis.call('DEL', KEYS[3])
-  return nil
-end
-local user = redis.call('HMGET', KEYS[1], 'id', 'phone_number', 'nickname', 'register_time')
-if not user[1] then return nil end
-if now - (tonumber(session[4]) or 0) >= tonumber(ARGV[5]) then
-  redis.call('HSET', KEYS[3], 'last_seen_at', ARGV[1])
-end
-local slide = tonumber(ARGV[3])
-local extended = session[2]
-if slide > 0 and now - tonumber(session[2]) > slide then
-  extended = ARGV[1]
-  local ttl = tonumber(ARGV[2])
-  if max > 0 then ttl = math.min(ttl, created + max - now) end
-  redis.call('HSET', KEYS[3], 'extended_at', ARGV[1])
-  redis.call('PEXPIRE', KEYS[3], ttl)
-  redis.call('PEXPIRE', KEYS[2], ARGV[2])
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return { session[1], user[1], user[2], user[3], user[4], extended, session[3] }
-`
+// The resolve script is the package's: packages/fastify-auth/src/resolve-script.ts (Sesame and the plugin run the same one).
 
 /** KEYS: user, index. ARGV: prefix, digest. Returns 1 if the session existed. */
 export const REVOKE_SESSION = PRUNE + `

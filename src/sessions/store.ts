@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import * as scripts from './scripts.js'
 import { defineScripts, script } from '../redis/scripts.js'
 import { userKeys } from '../redis/keys.js'
 import type { User } from '../users/user.js'
+import { createSessionResolver, tokenDigest } from '../../packages/fastify-auth/src/index.js'
 import type { SessionClient, SessionInfo } from './client.js'
 
 export type { LoginContext, SessionClient, SessionInfo } from './client.js'
@@ -14,48 +15,30 @@ export interface SessionSettings {
   sliding: boolean
   /** SESSION_MAX_LIFETIME_SECONDS: a session ends this long after its login however much it slid (0: never). */
   maxLifetimeSeconds?: number
+  /** SESSION_CACHE_SIZE: resolved sessions kept in memory that Redis invalidates (0, the default here: none). */
+  cacheSize?: number
   /** Told of every session started and ended here (for metrics); sessions that simply expire are not reported. */
   onEvent?: (event: 'created' | 'revoked', count: number) => void
+  onCacheError?: (err: Error) => void
 }
 
-/** The user a token resolves to, as cached in Redis, with the session the token belongs to. */
-export interface SessionUser extends User {
-  sessionId: string
-  tokenDigest: string
-  /** When the session ends (ms since the epoch) unless it slides again: what its key's PEXPIRE was set to. */
-  expiresAt: number
-}
-
-/** last_seen_at is written at most this often, by the resolve call that runs anyway. */
-export const LAST_SEEN_EVERY_MS = 60_000
-
-/** A session slides once it is used more than a day after its last extension. */
-export const SLIDE_AFTER_MS = 86_400_000
-
-const SECRET = /^[A-Za-z0-9_-]{43}$/
-const USER_ID = /^[1-9][0-9]{0,15}$/
-
-/** `<user id>.<43-char base64url secret>`: the id is a non-secret routing prefix that picks the hash tag. */
-export function parseToken (token: string): { userId: number, secret: string } | null {
-  const dot = token.indexOf('.')
-  if (dot < 1) return null
-  const prefix = token.slice(0, dot)
-  const secret = token.slice(dot + 1)
-  if (!USER_ID.test(prefix) || !SECRET.test(secret)) return null
-  return { userId: Number(prefix), secret }
-}
-
-/** What Redis keeps of a token: the SHA-256 of its secret, so a dump of Redis cannot be replayed. */
-export const tokenDigest = (secret: string) => createHash('sha256').update(secret).digest('base64url')
+/** Token reading, key names, the resolve script and the cache are the package's (SPEC §12: one resolver). */
+export { LAST_SEEN_EVERY_MS, SLIDE_AFTER_MS, parseToken, tokenDigest } from '../../packages/fastify-auth/src/index.js'
+export type { SessionUser } from '../../packages/fastify-auth/src/index.js'
 
 export function createSessionStore (redis: Redis | Cluster, settings: SessionSettings) {
   const maxLifetimeMs = (settings.maxLifetimeSeconds ?? 0) * 1000
   const ttlMs = maxLifetimeMs > 0 ? Math.min(settings.ttlSeconds * 1000, maxLifetimeMs) : settings.ttlSeconds * 1000
-  const slideAfterMs = settings.sliding ? SLIDE_AFTER_MS : 0
+  const resolver = createSessionResolver(redis, {
+    ttlSeconds: settings.ttlSeconds,
+    sliding: settings.sliding,
+    maxLifetimeSeconds: settings.maxLifetimeSeconds ?? 0,
+    cacheSize: settings.cacheSize ?? 0,
+    onError: settings.onCacheError
+  })
   const report = (event: 'created' | 'revoked', count: number) => { if (count > 0) settings.onEvent?.(event, count) }
   const run = defineScripts(redis, {
     sesameCreateSession: script<number>(3, scripts.CREATE_SESSION),
-    sesameResolveSession: script<string[] | null>(3, scripts.RESOLVE_SESSION),
     sesameRevokeSession: script<number>(2, scripts.REVOKE_SESSION),
     sesameRevokeSessionById: script<number>(2, scripts.REVOKE_SESSION_BY_ID),
     sesameRevokeAllSessions: script<number>(2, scripts.REVOKE_ALL_SESSIONS),
@@ -84,24 +67,16 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       return { token, digest, sessionId, expiresIn: Math.floor(ttlMs / 1000), revoked }
     },
 
-    /** One round trip: token → cached user, sliding the session's TTL when due. */
-    async resolve (token: string): Promise<SessionUser | null> {
-      const parsed = parseToken(token)
-      if (parsed === null) return null
-      const digest = tokenDigest(parsed.secret)
-      const keys = userKeys(parsed.userId)
-      const found = await run.sesameResolveSession(
-        keys.user, keys.index, keys.sessionPrefix + digest, Date.now(), ttlMs, slideAfterMs, maxLifetimeMs, LAST_SEEN_EVERY_MS
-      )
-      if (found === null) return null
-      const [sessionId = '', id = '', phoneNumber = '', nickname = '', registerTime = '', extendedAt = '', createdAt = ''] = found
-      const expiresAt = Math.min(Number(extendedAt) + ttlMs, maxLifetimeMs > 0 ? Number(createdAt) + maxLifetimeMs : Infinity)
-      return { id: Number(id), phoneNumber, nickname: nickname === '' ? null : nickname, registerTime, sessionId, tokenDigest: digest, expiresAt }
-    },
+    /** The package's resolver: at most one round trip, none for a session in the cache (SPEC §12). */
+    resolver,
+    resolve: resolver.resolve,
+    forgetUser: resolver.forgetUser,
+    close: resolver.close,
 
     async revoke (userId: number, tokenDigest: string) {
       const keys = userKeys(userId)
       const ended = await run.sesameRevokeSession(keys.user, keys.index, keys.sessionPrefix, tokenDigest)
+      resolver.forgetSession(userId, tokenDigest)
       report('revoked', ended)
       return ended === 1
     },
@@ -109,6 +84,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
     async revokeById (userId: number, sessionId: string) {
       const keys = userKeys(userId)
       const ended = await run.sesameRevokeSessionById(keys.user, keys.index, keys.sessionPrefix, sessionId)
+      resolver.forgetUser(userId)
       report('revoked', ended)
       return ended === 1
     },
@@ -117,6 +93,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
     async revokeAll (userId: number, keepDigest = '') {
       const keys = userKeys(userId)
       const ended = await run.sesameRevokeAllSessions(keys.user, keys.index, keys.sessionPrefix, keepDigest)
+      resolver.forgetUser(userId)
       report('revoked', ended)
       return ended
     },
@@ -143,6 +120,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
 
     async updateCachedNickname (userId: number, nickname: string | null) {
       await run.sesameUpdateCachedUser(userKeys(userId).user, 'nickname', nickname ?? '')
+      resolver.forgetUser(userId)
     }
   }
 }

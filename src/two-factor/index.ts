@@ -40,7 +40,7 @@ export default fp(async (app) => {
     devices,
     loginFailures: app.loginFailures,
     users: app.usersRepository,
-    eraseUser: createUserEraser(app.redis),
+    eraseUser: createUserEraser(app.redis, app.sessions.forgetUser),
     passwords: app.passwords
   }))
 }, { name: 'two-factor', dependencies: ['mysql', 'redis', 'sessions', 'rate-limits', 'users-repository', 'passwords'] })

@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto'
+import type { User as SessionCacheUser } from '../../packages/fastify-auth/src/user.js'
 
-/** The one user shape: what the repository returns, the session cache holds and a route replies with. */
-export interface User {
-  id: number
-  /** E.164 once normalised (src/accounts/input.ts). */
-  phoneNumber: string
-  nickname: string | null
-  /** ISO 8601, whole seconds. */
-  registerTime: string
+/** The one user shape (what the repository returns, the session cache holds and a route replies with): the package's. */
+export interface User extends SessionCacheUser {
   /**
    * How many times the number was changed (MySQL `phone_version`), when read from MySQL: the cached user
    * takes a number only from a write at least as new as its own (src/sessions/cached-user.ts).

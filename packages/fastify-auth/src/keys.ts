@@ -1,0 +1,12 @@
+/*
+ * The Redis key names of a user's sessions: Sesame writes them and every resolver reads them, so they
+ * live here, in the package both import (Sesame's src/redis/keys.ts re-exports them next to its other
+ * keys). A user's keys share the hash tag `{u<id>}`, so multi-key scripts run on Redis Cluster.
+ */
+export const KEY_PREFIX = 'sesame:'
+
+/** A user's keys: the cached user hash, the session index (sorted set of digests) and one hash per session. */
+export const userKeys = (userId: number) => {
+  const base = `${KEY_PREFIX}{u${userId}}`
+  return { user: `${base}:user`, index: `${base}:sessions`, sessionPrefix: `${base}:s:` }
+}
