@@ -1,7 +1,15 @@
 import fp from 'fastify-plugin'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
+import type { onRequestHookHandler } from 'fastify'
 import { PROJECT_VERSION } from '../src/config/project.js'
+import { DOCS_CONTENT_SECURITY_POLICY } from '../src/http/security-headers.js'
+
+// The one place that serves HTML, so the one place with a content security policy (plugins/security-headers.ts).
+const setContentSecurityPolicy: onRequestHookHandler = function (_request, reply, done) {
+  reply.header('content-security-policy', DOCS_CONTENT_SECURITY_POLICY)
+  done()
+}
 
 /**
  * OpenAPI 3 generated from the routes' TypeBox schemas (@fastify/swagger), browsable at /docs and
@@ -27,5 +35,5 @@ export default fp(async (app) => {
       }
     }
   })
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: setContentSecurityPolicy } })
 }, { name: 'docs' })
