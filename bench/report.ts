@@ -1,4 +1,5 @@
 import type autocannon from 'autocannon'
+import type { RevocationResult } from './revocation.js'
 
 export interface Row {
   scenario: string
@@ -20,6 +21,8 @@ export interface Round {
   rssMb: number
   /** V8 heap in use at the end of the round, after a full garbage collection: what a leak would grow. */
   heapMb?: number
+  /** The revocation scenario: logouts on instance A, refused by instance B how long after. */
+  revocation?: RevocationResult
 }
 
 export interface Target { name: string, value: string, pass: boolean }
@@ -141,6 +144,12 @@ const ROUND_TARGETS: RoundTarget[] = [
     measure: (round) => find(round, ROW.user)?.p99,
     met: (p99) => p99 <= 5,
     format: (p99) => `${p99} ms`
+  },
+  {
+    name: () => 'a logout on instance A refused by instance B within p99 <= 100 ms',
+    measure: (round) => round.revocation?.p99,
+    met: (p99) => p99 <= 100,
+    format: (p99) => `${p99.toFixed(1)} ms`
   },
   {
     name: () => 'GET /health p99 <= 50 ms during login load',

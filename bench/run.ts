@@ -10,58 +10,13 @@ import { updateReadme } from './readme.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { PROJECT_ROOT } from '../src/config/project.js'
 import { startStack, type PeerName, type Stack } from './stack.js'
 import { seedNaiveSessions, seedSessions, seedUsers } from './seed.js'
-import { SCENARIO_NAMES, SCENARIOS, type Fixtures } from './scenarios.js'
+import { SCENARIOS, type Fixtures } from './scenarios.js'
+import { flags, PROBE, settings, steps, STEPS, USERS, type Step } from './options.js'
+import { measureRevocation, revocationLine, type RevocationResult } from './revocation.js'
 import { checkTargets, ratioLines, ROW, table, targetLines, toRow, type Round, type Row } from './report.js'
-
-const USERS = 1000
-/** The /health probe that runs beside the login load: a steady, light client, like a load balancer's checks. */
-const PROBE = { connections: 10, overallRate: 200 }
-const STEPS = [...SCENARIO_NAMES, 'health-during-login'] as const
-type Step = (typeof STEPS)[number]
-
-const { values: flags } = parseArgs({
-  options: {
-    connections: { type: 'string', default: '50' },
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    scenario: { type: 'string', default: 'all' },
-    rounds: { type: 'string', default: '3' },
-    workers: { type: 'string', default: '1' },
-    readme: { type: 'boolean', default: false },
-    profile: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false }
-  }
-})
-
-if (flags.help) {
-  console.log(`usage: npm run bench -- [--connections 50] [--duration 10] [--warmup 3] [--rounds 3] [--workers 1] [--readme]
-  [--scenario all|${STEPS.join(',')}] (comma-separated) [--profile] (server runs with --cpu-prof into bench/profiles/)`)
-  process.exit(0)
-}
-
-function count (name: string, value: string, min: number): number {
-  const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`)
-  return parsed
-}
-
-const settings = {
-  connections: count('connections', flags.connections, 1),
-  duration: count('duration', flags.duration, 1),
-  warmup: count('warmup', flags.warmup, 0),
-  rounds: count('rounds', flags.rounds, 1),
-  workers: count('workers', flags.workers, 1)
-}
-if (settings.connections > USERS) throw new Error(`--connections must be <= ${USERS} (one user per connection in the mix)`)
-const isStep = (name: string): name is Step => (STEPS as readonly string[]).includes(name)
-const steps = (flags.scenario === 'all' ? [...STEPS] : flags.scenario.split(',')).map((name) => {
-  if (!isStep(name)) throw new Error(`unknown scenario ${name}; one of ${STEPS.join(', ')}`)
-  return name
-})
 
 const load = (url: string, requests: autocannon.Request[], duration: number, extra: Partial<autocannon.Options> = {}) =>
   autocannon({ url, connections: settings.connections, duration, requests, ...extra })
@@ -69,7 +24,7 @@ const load = (url: string, requests: autocannon.Request[], duration: number, ext
 /** The scenarios that load a peer (bench/peers/), each in its own process, instead of Sesame. */
 const peerOf = (step: Step): PeerName | undefined => step === 'bare' || step === 'naive' ? step : undefined
 
-async function runStep (stack: Stack, step: Step, fixtures: Fixtures): Promise<Row[]> {
+async function runStep (stack: Stack, step: Exclude<Step, 'revocation'>, fixtures: Fixtures): Promise<Row[]> {
   const peerName = peerOf(step)
   if (peerName !== undefined) {
     const peer = stack.peers[peerName]
@@ -102,7 +57,7 @@ async function checkToken (url: string, token: string) {
 async function main () {
   const profileDir = join(PROJECT_ROOT, 'bench', 'profiles')
   if (flags.profile) await mkdir(profileDir, { recursive: true })
-  const stack = await startStack(flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], settings.workers)
+  const stack = await startStack(flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], settings.workers, steps.includes('revocation'))
   process.once('SIGINT', () => { stack.stop().finally(() => process.exit(130)) })
   const rounds: Round[] = []
   try {
@@ -112,21 +67,25 @@ async function main () {
     await checkToken(stack.peers.naive.url, naiveTokens[0] ?? '')
     for (let round = 1; round <= settings.rounds; round++) {
       const rows: Row[] = []
+      let revocation: RevocationResult | undefined
       for (const step of steps) {
         console.error(`round ${round}: ${step}…`)
         await stack.settle() // logins still queued from the previous step would end the seeded sessions
         // Logins end older sessions (MAX_SESSIONS_PER_USER=1), so GET /user gets fresh ones each time.
-        const tokens = step === 'user' ? await seedSessions(stack.redisUrl, users) : []
-        if (step === 'user') await checkToken(stack.url, tokens[0] ?? '')
-        rows.push(...await runStep(stack, step, { users, tokens, naiveTokens }))
+        const fresh = step === 'user' || step === 'revocation'
+        const tokens = fresh ? await seedSessions(stack.redisUrl, users) : []
+        if (fresh) await checkToken(stack.url, tokens[0] ?? '')
+        if (step === 'revocation') revocation = await measureRevocation(stack.url, stack.secondUrl ?? '', tokens)
+        else rows.push(...await runStep(stack, step, { users, tokens, naiveTokens }))
       }
       await stack.collectGarbage() // the end-of-round reading is what stays live, not garbage not yet collected
       const rssMb = await stack.serverRssMb()
       const heapMb = await stack.serverHeapMb()
-      rounds.push({ rows, rssMb, heapMb })
+      rounds.push({ rows, rssMb, heapMb, revocation })
       console.log(`end of round ${round}, after a full collection: RSS ${rssMb.toFixed(0)} MB, V8 heap in use ${heapMb.toFixed(1)} MB`)
       console.log(`\nround ${round} of ${settings.rounds}\n${table(rows)}`)
       for (const line of ratioLines({ rows, rssMb })) console.log(line)
+      if (revocation !== undefined) console.log(revocationLine(revocation))
     }
   } finally {
     await stack.stop()

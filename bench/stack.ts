@@ -23,6 +23,8 @@ export interface Peer {
 
 export interface Stack {
   url: string
+  /** A second Sesame on the same MariaDB and Redis, when asked for (the revocation scenario). */
+  secondUrl: string | undefined
   /** Bare Fastify (GET /hello) and the naive port (GET /user), each in its own process. */
   peers: Record<PeerName, Peer>
   mysqlUrl: string
@@ -138,8 +140,11 @@ async function startNodeProcess ({ script, nodeArgs, env, port, readyPath, isRea
   return { url, pid: child.pid ?? 0, stop }
 }
 
-/** Starts everything; `nodeArgs` go to the server's node (e.g. --cpu-prof); `workers` sets WORKERS. */
-export async function startStack (nodeArgs: string[] = [], workers = 1): Promise<Stack> {
+/**
+ * Starts everything; `nodeArgs` go to the server's node (e.g. --cpu-prof); `workers` sets WORKERS;
+ * `secondInstance` starts a second Sesame on the same MariaDB and Redis (the revocation scenario).
+ */
+export async function startStack (nodeArgs: string[] = [], workers = 1, secondInstance = false): Promise<Stack> {
   ensureServerBinaries()
   const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-'))
   const [mariadb, redis] = await Promise.all([
@@ -154,30 +159,31 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
   }
 
   const metricsPort = await freePort()
-  let server: NodeProcess, bare: NodeProcess, naive: NodeProcess
+  let server: NodeProcess, bare: NodeProcess, naive: NodeProcess, second: NodeProcess | undefined
   try {
+    const sesame = async (port: number, metrics: number) => startNodeProcess({
+      script: 'dist/src/server.js',
+      nodeArgs: ['--expose-gc', '--import', join(PROJECT_ROOT, 'dist/bench/gc-on-signal.js'), ...nodeArgs],
+      port,
+      readyPath: '/ready',
+      isReady: (status) => status === 200,
+      env: {
+        LOG_LEVEL: 'warn',
+        MYSQL_URL: mariadb.url,
+        REDIS_URL: redis.url,
+        // Every virtual phone comes from 127.0.0.1; a per-IP limit would turn the login runs into 429s.
+        IP_RATE_LIMIT_PER_MINUTE: '1000000000',
+        // Production refuses the log SMS provider; no scenario sends a code, so a webhook nobody listens on will do.
+        SMS_PROVIDER: 'webhook',
+        SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
+        WORKERS: String(workers),
+        // Metrics on, as in production: every response is counted and timed (plugins/metrics.ts).
+        METRICS_PORT: String(metrics)
+      }
+    })
     // allSettled, so that every process that did start is stopped again if another one failed.
     const starts = await Promise.allSettled([
-      startNodeProcess({
-        script: 'dist/src/server.js',
-        nodeArgs: ['--expose-gc', '--import', join(PROJECT_ROOT, 'dist/bench/gc-on-signal.js'), ...nodeArgs],
-        port: await freePort(),
-        readyPath: '/ready',
-        isReady: (status) => status === 200,
-        env: {
-          LOG_LEVEL: 'warn',
-          MYSQL_URL: mariadb.url,
-          REDIS_URL: redis.url,
-          // Every virtual phone comes from 127.0.0.1; a per-IP limit would turn the login runs into 429s.
-          IP_RATE_LIMIT_PER_MINUTE: '1000000000',
-          // Production refuses the log SMS provider; no scenario sends a code, so a webhook nobody listens on will do.
-          SMS_PROVIDER: 'webhook',
-          SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
-          WORKERS: String(workers),
-          // Metrics on, as in production: every response is counted and timed (plugins/metrics.ts).
-          METRICS_PORT: String(metricsPort)
-        }
-      }),
+      sesame(await freePort(), metricsPort),
       startNodeProcess({ script: 'dist/bench/peers/bare.js', nodeArgs: [], port: await freePort(), readyPath: '/hello', isReady: (status) => status === 200, env: {} }),
       startNodeProcess({
         script: 'dist/bench/peers/naive-port.js',
@@ -191,6 +197,11 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
     for (const result of starts) if (result.status === 'fulfilled') started.push(result.value)
     for (const result of starts) if (result.status === 'rejected') throw result.reason
     ;[server, bare, naive] = started as [NodeProcess, NodeProcess, NodeProcess]
+    if (secondInstance) {
+      // After the first, which has migrated the database by now.
+      second = await sesame(await freePort(), await freePort())
+      started.push(second)
+    }
     // The metrics must be on, or the bench measures a server production does not run.
     if (!(await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok) throw new Error(`no metrics on METRICS_PORT ${metricsPort}`)
   } catch (err) {
@@ -220,6 +231,7 @@ export async function startStack (nodeArgs: string[] = [], workers = 1): Promise
   const peer = (child: NodeProcess): Peer => ({ url: child.url, rssMb: () => rssMb(child.pid), cpuSeconds: () => cpuSeconds(child.pid) })
   return {
     url: server.url,
+    secondUrl: second?.url,
     peers: { bare: peer(bare), naive: peer(naive) },
     collectGarbage,
     serverHeapMb,

@@ -1,8 +1,10 @@
 import fp from 'fastify-plugin'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
+import type { onRequestHookHandler } from 'fastify'
 import { PROJECT_VERSION } from '../src/config/project.js'
 import { documentRoute } from '../src/http/openapi.js'
+import { DOCS_CONTENT_SECURITY_POLICY } from '../src/http/security-headers.js'
 
 const TAGS = [
   { name: 'account', description: 'Register, log in (password, SMS code, second factor) and reset a password' },
@@ -14,6 +16,12 @@ const TAGS = [
   { name: 'introspection', description: 'Token checks for your own services (service key)' },
   { name: 'admin', description: 'Support tools (admin key); not for apps' }
 ]
+
+// The one place that serves HTML, so the one place with a content security policy (plugins/security-headers.ts).
+const setContentSecurityPolicy: onRequestHookHandler = function (_request, reply, done) {
+  reply.header('content-security-policy', DOCS_CONTENT_SECURITY_POLICY)
+  done()
+}
 
 /**
  * OpenAPI 3 generated from the routes' TypeBox schemas (@fastify/swagger), browsable at /docs and
@@ -51,5 +59,5 @@ export default fp(async (app) => {
       schema: documentRoute(schema, { alwaysServe: route.config?.alwaysServe === true })
     })
   })
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: setContentSecurityPolicy } })
 }, { name: 'docs' })

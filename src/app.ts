@@ -6,7 +6,7 @@ import { LOG_REDACT_PATHS } from './observability/logging.js'
 import { formatValidationError } from './http/validation-messages.js'
 import { BODY_LIMIT_BYTES } from './http/errors.js'
 import { refuseExpectation, replyFrameworkError, requestTimeout, requireHost, writeClientError } from './http/framework-errors.js'
-import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.js'
+import { echoRequestId, requestIdOf } from './http/request-id.js'
 import config from '../plugins/config.js'
 import errors from '../plugins/errors.js'
 import i18n from '../plugins/i18n.js'
@@ -80,7 +80,7 @@ export async function buildApp (options: BuildOptions, settings: Config) {
   app.addHook('onRequest', requireHost)
   app.addHook('onRequest', requestTimeout(settings.REQUEST_TIMEOUT_SECONDS * 1000))
   app.server.on('checkExpectation', refuseExpectation)
-  app.addHook('onRequest', async (request, reply) => { reply.header(REQUEST_ID_HEADER, request.id) })
+  app.addHook('onRequest', echoRequestId)
 
   try {
     await app.register(config, { config: settings })

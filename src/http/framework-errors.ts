@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest, onRequestHookHandler }
 import type { FailureBody } from '../schemas/envelope.js'
 import { toFailure } from './to-failure.js'
 import { fail } from './errors.js'
+import { API_HEADERS } from './security-headers.js'
 
 /**
  * Fastify's `frameworkErrors` option: errors raised before routing (a malformed percent-encoding in the
@@ -12,8 +13,8 @@ import { fail } from './errors.js'
 export function replyFrameworkError (err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const { statusCode, body, headers } = toFailure(err)
   request.log.info({ error: body.error, statusCode }, body.message)
-  // helmet's onRequest hook has not run for these; the body echoes the URL, so at least forbid sniffing it as HTML.
-  reply.code(statusCode).headers({ ...headers, 'x-content-type-options': 'nosniff' }).send(body)
+  // No onRequest hook has run for these, the security headers' included; the body echoes the URL.
+  reply.code(statusCode).headers({ ...API_HEADERS, ...headers }).send(body)
 }
 
 /**
@@ -29,32 +30,38 @@ export function writeClientError (err: Error & { code?: string }, socket: Socket
       : [400, 'validation_failed', 'malformed HTTP request']
   const body = JSON.stringify({ code: 0, error, message } satisfies FailureBody)
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   }
   socket.destroy(err)
 }
 
 /** onRequest hook: Node's own answer to an HTTP/1.1 request without Host is an empty 400 (`requireHostHeader` is off). */
-export async function requireHost (request: FastifyRequest) {
-  if (request.raw.headers.host === undefined && request.raw.httpVersion === '1.1') {
-    throw fail('validation_failed', 'the Host header is required')
-  }
+export const requireHost: onRequestHookHandler = function (request, _reply, done) {
+  if (request.raw.headers.host === undefined && request.raw.httpVersion === '1.1') done(fail('validation_failed', 'the Host header is required'))
+  else done()
 }
 
 /** The server's `checkExpectation` listener: an `Expect` other than 100-continue gets 417 in the envelope. */
 export function refuseExpectation (_request: IncomingMessage, response: ServerResponse) {
   const body = JSON.stringify({ code: 0, error: 'validation_failed', message: 'unsupported Expect header' } satisfies FailureBody)
-  response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
+  response.writeHead(417, { ...API_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
   response.end(body)
 }
 
 /**
  * onRequest hook factory for REQUEST_TIMEOUT_SECONDS: a request whose body has not fully arrived by then gets
- * 408 `request_timeout` and its connection closes. (Node's own `requestTimeout` did not cover a trickled body.)
+ * 408 `request_timeout` and its connection closes. (Node's own `requestTimeout` did not cover a trickled body:
+ * tried again in issue 12, the 408 came only once the body had ended.) A request without a body has arrived
+ * with its headers, which Node's headersTimeout covers, so GET and HEAD pay for no timer.
  */
 export function requestTimeout (ms: number): onRequestHookHandler {
   return function (request, reply, done) {
+    const { headers } = request.raw
+    if (headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || headers['content-length'] === '0')) {
+      done()
+      return
+    }
     const timer = setTimeout(() => {
       if (request.raw.complete || reply.sent) return
       request.log.info('request body did not arrive in time')

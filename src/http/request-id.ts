@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import type { onRequestHookHandler } from 'fastify'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
 
@@ -10,4 +11,9 @@ const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/
 export function requestIdOf (request: IncomingMessage): string {
   const given = request.headers[REQUEST_ID_HEADER]
   return typeof given === 'string' && ACCEPTABLE.test(given) ? given : randomUUID()
+}
+
+/** onRequest hook: every reply carries the request id it was logged under. */
+export const echoRequestId: onRequestHookHandler = async function (request, reply) {
+  reply.header(REQUEST_ID_HEADER, request.id)
 }

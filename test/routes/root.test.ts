@@ -55,15 +55,3 @@ t.test('GET /docs serves the browsable UI', async (t) => {
   t.match(res.headers['content-type'], /text\/html/)
   t.match(res.body, /swagger-ui/i)
 })
-
-t.test('security headers suit a JSON API', async (t) => {
-  const app = await build(t)
-  for (const url of ['/', '/nope', '/docs']) {
-    const res = await app.inject({ method: 'GET', url })
-    t.equal(res.headers['x-content-type-options'], 'nosniff', url)
-    t.match(res.headers['content-security-policy'], /frame-ancestors 'none'/, url)
-    t.match(res.headers['content-security-policy'], /object-src 'none'/, url)
-    t.ok(res.headers['strict-transport-security'], `${url}: HSTS`)
-    t.notOk(res.headers['x-powered-by'], `${url}: no x-powered-by`)
-  }
-})
