@@ -22,6 +22,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["/bin/sh", "-c", "READY_WAIT_SECONDS=0 scripts/release.sh check"]
-# npm start runs scripts/prestart.mjs (nothing to compile here) and then dist/src/server.js; npm passes
-# SIGTERM on to it, and Sesame drains (SHUTDOWN_DRAIN_SECONDS), closes and exits 0.
-CMD ["npm", "start"]
+# What npm start runs, with the server exec'd in place: SIGTERM reaches it, and it
+# drains (SHUTDOWN_DRAIN_SECONDS), closes and exits 0. (Under npm the exit would be the re-raised signal.)
+CMD ["scripts/release.sh", "start"]

@@ -5,7 +5,9 @@
 #   scripts/release.sh build DEST   in a checkout with the dev dependencies (npm ci): compile with tsc, then
 #                                   copy what runs (package files, dist/, migrations/, scripts/) into DEST
 #   scripts/release.sh install      in DEST: the production dependencies only (npm ci --omit=dev)
-#   npm start                       in DEST: runs dist/src/server.js (no TypeScript needed)
+#   scripts/release.sh start        in DEST: what npm start runs (no TypeScript needed), but with the server
+#                                   as this process (exec), so SIGTERM reaches it and its exit code is the
+#                                   process's; npm itself re-raises the signal and never exits 0
 #   scripts/release.sh check [URL]  waits up to READY_WAIT_SECONDS (60) for URL/ready to answer 200
 #                                   (default http://127.0.0.1:$PORT); the image's HEALTHCHECK asks once
 set -eu
@@ -27,6 +29,11 @@ case "$step" in
     cd "$(dirname "$0")/.."
     npm ci --omit=dev --no-audit --no-fund
     ;;
+  start)
+    cd "$(dirname "$0")/.."
+    node scripts/prestart.mjs
+    MALLOC_MMAP_THRESHOLD_=4194304 exec node dist/src/server.js
+    ;;
   check)
     url=${2:-http://127.0.0.1:${PORT:-3000}}
     # node, not curl: the runtime image is node:*-slim, which has no curl.
@@ -40,7 +47,7 @@ case "$step" in
       attempt()' "$url"
     ;;
   *)
-    echo "usage: scripts/release.sh build DEST | install | check [URL]" >&2
+    echo "usage: scripts/release.sh build DEST | install | start | check [URL]" >&2
     exit 2
     ;;
 esac

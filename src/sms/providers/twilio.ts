@@ -1,3 +1,4 @@
+import { timeoutSignal } from '../../runtime/deadline.js'
 import { SmsDeliveryError, type SmsProviderDefinition } from '../provider.js'
 
 const TIMEOUT_MS = 8000
@@ -21,15 +22,18 @@ export const twilio: SmsProviderDefinition = {
     return {
       async send ({ phoneNumber, text }) {
         let res: Response
+        const timeout = timeoutSignal(TIMEOUT_MS)
         try {
           res = await fetch(url, {
             method: 'POST',
             headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
             body: new URLSearchParams({ To: phoneNumber, ...sender, Body: text }),
-            signal: AbortSignal.timeout(TIMEOUT_MS)
+            signal: timeout.signal
           })
         } catch (err) {
           throw new SmsDeliveryError(`Twilio did not answer: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`)
+        } finally {
+          timeout.clear()
         }
         if (res.ok) {
           await res.body?.cancel()
