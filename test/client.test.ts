@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { build, newPhone, PASSWORD } from './support/helper.js'
 import type { RawEnv } from '../src/config/env.js'
+import { startGateway } from './support/sms-helper.js'
+import { phoneKeys } from '../src/redis/keys.js'
 import { createSesameClient, SesameError, type SesameClientOptions, type TokenStorage } from '../client/src/index.js'
 
 /** A real Sesame on this file's MariaDB and Redis, listening on a free port. */
@@ -184,4 +186,35 @@ t.test('SMS code and password reset (SPEC §9)', async (t) => {
     t.match(await failure(t, () => client.resetPassword({ phone_number: phone, sms_code: '000000', new_password: 'a new password' })),
       { code: 0, error: 'sms_code_invalid', status: 400 })
   })
+})
+
+t.test('SMS login, phone change, export and deletion (SPEC §10)', async (t) => {
+  const gateway = await startGateway(t)
+  const { app, baseUrl } = await serve(t, { SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: `${gateway.url}/sms`, SMS_LOGIN_REGISTERS: 'true' })
+  const { client } = recordingClient(baseUrl)
+  const phone = newPhone()
+  await client.requestSmsCode({ phone_number: phone, purpose: 'login' })
+  const login = await client.loginWithSms({ phone_number: phone, sms_code: gateway.codeFor(phone) })
+  t.match(login, { code: 1, registered: true, token: String })
+  t.equal(await client.getToken(), login.token, 'the token is stored')
+
+  const { id } = await client.getUser()
+  await app.mysql.query('UPDATE user SET password_hash = ? WHERE id = ?', [await app.passwords.hash(PASSWORD), id])
+  const target = newPhone()
+  await client.requestSmsCode({ phone_number: target, purpose: 'change_phone' })
+  const wrong = await failure(t, () => client.changePhone({ new_phone_number: target, sms_code: gateway.codeFor(target), password: 'not the password' }))
+  t.match(wrong, { status: 403, error: 'wrong_password' })
+  const moved = await client.changePhone({ new_phone_number: target, sms_code: gateway.codeFor(target), password: PASSWORD })
+  t.match(moved, { code: 1, user: { id, phone_number: target } })
+
+  const exported = await client.exportData()
+  t.match(exported.export, { user: { id, phone_number: target }, sessions: [{ current: true }], events: [] })
+  t.notMatch(JSON.stringify(exported), login.token.split('.')[1] ?? 'x', 'no token in the export')
+
+  await app.redis.del(phoneKeys(target).smsCooldown)
+  await client.requestSmsCode({ purpose: 'delete_account' })
+  t.match(await client.deleteAccount({ sms_code: gateway.codeFor(target) }), { code: 1, message: 'account deleted' })
+  t.equal(await client.getToken(), null, 'the token is forgotten')
+  const gone = await failure(t, () => client.login({ phone_number: target, password: PASSWORD }))
+  t.equal(gone.error, 'invalid_credentials')
 })

@@ -5,7 +5,7 @@ import type {
   ChangePasswordInput, InfoReply, LoginInput, LoginReply, LogoutAllReply, MessageReply, PasswordResetInput,
   ReadyReply, RegisterInput, RegisterReply, SessionsReply, SmsCodeInput, SmsCodeReply, UpdateUserInput,
   UpdateUserReply, UserReply, SecondFactorInput, EnableTwoFactorInput, DisableTwoFactorInput, TwoFactorSetupReply,
-  TwoFactorEnableReply
+  TwoFactorEnableReply, SmsLoginInput, SmsLoginReply, ChangePhoneInput, ChangePhoneReply, DeleteAccountInput, ExportReply
 } from './types.js'
 
 export interface SesameClientOptions {
@@ -73,6 +73,12 @@ export function createSesameClient (settings: SesameClientOptions) {
       await storage.set(reply.token)
       return reply
     },
+    /** `POST /login/sms`: a code of purpose `login` instead of the password; stores the token like `login`. */
+    async loginWithSms (input: SmsLoginInput, options?: CallOptions) {
+      const reply = await call<SmsLoginReply>('POST', '/login/sms', input, options)
+      await storage.set(reply.token)
+      return reply
+    },
     /** `POST /login/2fa`: the challenge and a TOTP or recovery code; stores the token like `login`. */
     async loginSecondFactor (input: SecondFactorInput, options?: CallOptions) {
       const reply = await call<LoginReply>('POST', '/login/2fa', input, options)
@@ -105,6 +111,17 @@ export function createSesameClient (settings: SesameClientOptions) {
     /** `POST /user/password`: every other session of the user ends; this one stays. */
     changePassword: (input: ChangePasswordInput, options?: CallOptions) =>
       call<MessageReply>('POST', '/user/password', input, options),
+
+    /** `POST /user/phone`: the password and a `change_phone` code sent to the new number; every other session ends. */
+    changePhone: (input: ChangePhoneInput, options?: CallOptions) => call<ChangePhoneReply>('POST', '/user/phone', input, options),
+    /** `DELETE /user`: deletes the account (password or a `delete_account` code) and forgets the token. */
+    async deleteAccount (input: DeleteAccountInput, options?: CallOptions) {
+      const reply = await call<MessageReply>('DELETE', '/user', input, options)
+      await storage.clear()
+      return reply
+    },
+    /** `GET /user/export`: everything Sesame keeps about the user, as JSON. */
+    exportData: (options?: CallOptions) => call<ExportReply>('GET', '/user/export', undefined, options),
 
     /** `GET /sessions`: the user's live sessions; `current` marks this one. */
     listSessions: (options?: CallOptions) => call<SessionsReply>('GET', '/sessions', undefined, options),

@@ -4,10 +4,10 @@ import type { Static, TProperties } from '@sinclair/typebox'
 import type { ErrorName, Failure, Ok } from '../../src/schemas/envelope.js'
 import type { User } from '../../src/schemas/common.js'
 import type {
-  ChangePasswordBody, LoginBody, LoginData, LogoutAllData, NicknameBody, RegisterBody, Session, SessionsData
+  ChangePasswordBody, ChangePhoneBody, ExportData, LoginBody, LoginData, LogoutAllData, NicknameBody, RegisterBody, Session, SessionsData
 } from '../../src/schemas/accounts.js'
 import type { Checks, NotReady, ServiceInfo } from '../../src/schemas/service.js'
-import type { PasswordResetBody, SmsCodeBody, SmsCodeData } from '../../src/schemas/sms.js'
+import type { PasswordResetBody, SmsCodeBody, SmsCodeData, SmsLoginBody, SmsCode } from '../../src/schemas/sms.js'
 import type {
   DisableTwoFactorBody, EnableData, SecondFactorBody, SecondFactorRequired, SetupData, TotpCodeBody
 } from '../../src/schemas/two-factor.js'
@@ -48,3 +48,12 @@ export type DisableTwoFactorInput = Static<typeof DisableTwoFactorBody>
 export type SecondFactorRequiredBody = Static<typeof SecondFactorRequired>
 export type TwoFactorSetupReply = Reply<typeof SetupData>
 export type TwoFactorEnableReply = Reply<typeof EnableData>
+
+export type SmsLoginInput = Static<typeof SmsLoginBody>
+/** `POST /login/sms`: the /login reply; with SMS_LOGIN_REGISTERS a new number is registered (`registered: true`). */
+export type SmsLoginReply = LoginReply & { registered?: true }
+export type ChangePhoneInput = Static<typeof ChangePhoneBody>
+export type ChangePhoneReply = Reply<{ user: typeof User }>
+/** `DELETE /user`: the password, or a code of purpose delete_account. */
+export type DeleteAccountInput = { password: string, sms_code?: never } | { sms_code: Static<typeof SmsCode>, password?: never }
+export type ExportReply = Reply<typeof ExportData>

@@ -4,8 +4,7 @@ import { Type } from '@sinclair/typebox'
 import { replies } from '../../src/schemas/envelope.js'
 import { SmsCode } from '../../src/schemas/sms.js'
 import { currentUser } from '../../src/auth/index.js'
-import { SessionsData } from '../../src/schemas/accounts.js'
-import { User } from '../../src/schemas/common.js'
+import { ExportData } from '../../src/schemas/accounts.js'
 import { toPublicUser } from '../../src/users/user.js'
 
 // SPEC §10: the account's whole life. The password check draws on the per-IP budget of §4 as well.
@@ -29,7 +28,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Everything Sesame keeps about the user (GDPR access and portability), with no secret in it',
       tags: ['user'],
-      response: replies({ export: Type.Object({ user: User, sessions: SessionsData.sessions, events: Type.Array(Type.Unknown()) }) })
+      response: replies(ExportData)
     }
   }, async function (request) {
     const user = currentUser(request)

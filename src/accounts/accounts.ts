@@ -1,4 +1,4 @@
-import { fail, rateLimited } from '../http/errors.js'
+import { fail } from '../http/errors.js'
 import type { LoginContext, SessionUser } from '../sessions/store.js'
 import { PhoneTakenError } from '../users/repository.js'
 import type { StoredUser, User } from '../users/user.js'
@@ -7,6 +7,7 @@ import { verifyCurrentPassword } from '../passwords/current-password.js'
 import { normalizeNickname, normalizePhoneNumber, requireWellFormedPassword } from './input.js'
 import { logInWithSms, requestSmsCode } from './sms-login.js'
 import { deleteAccount } from './deletion.js'
+import { changePhone } from './phone-change.js'
 
 export type { AccountDeps } from './deps.js'
 
@@ -35,37 +36,34 @@ async function register (deps: AccountDeps, body: { phoneNumber: string, passwor
 /**
  * Checks the password and starts a session, or a second-factor challenge. An unknown number and a wrong
  * password fail the same way, after the same hashing work, and both count against the number's failure
- * limit (a known device's own one when it presents its device token); once it is reached even the right
- * password gets 429 until the window passes. A success clears the count, and a weak hash is upgraded.
+ * budget (a known device's own one when it presents its device token), which is drawn on before the hash
+ * is computed; once it is spent even the right password gets 429 until the window passes. A weak hash is upgraded.
  */
 async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: string, context: LoginContext }) {
   requireWellFormedPassword(body.password)
   const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber, deps.defaultCountry) }
   const device = await deps.devices.recognise(input.phoneNumber, body.context.deviceToken)
-  const { failures, blockedFor } = await deps.loginFailures.check(input.phoneNumber, device)
-  if (blockedFor > 0) throw rateLimited(blockedFor)
-  const user = await deps.users.findByPhone(input.phoneNumber)
-  const valid = user === null
+  const found = await deps.users.findByPhone(input.phoneNumber)
+  const valid = await deps.loginFailures.check(input.phoneNumber, device, async () => found === null
     ? await deps.passwords.verifyUnknown(input.password)
-    : await deps.passwords.verify(user.passwordHash, input.password)
-  if (user === null || !valid) {
-    await deps.loginFailures.record(input.phoneNumber, device)
-    throw fail('invalid_credentials')
-  }
+    : await deps.passwords.verify(found.passwordHash, input.password))
+  if (found === null || !valid) throw fail('invalid_credentials')
   // Only after the password check, so a ban tells nothing to someone who does not know the password.
-  if (user.bannedAt !== null) throw fail('account_banned')
-  if (deps.passwords.needsRehash(user.passwordHash)) await upgradeHash(deps, user, input.password)
-  const outcome = await deps.twoFactor.startSessionOrChallenge(withoutHash(user), body.context, device)
-  if (failures > 0) await deps.loginFailures.clear(input.phoneNumber, device)
-  return outcome
+  if (found.bannedAt !== null) throw fail('account_banned')
+  const user = deps.passwords.needsRehash(found.passwordHash) ? await upgradeHash(deps, found, input.password) : found
+  return await deps.twoFactor.startSessionOrChallenge(user, body.context, device)
 }
 
-async function upgradeHash (deps: AccountDeps, user: StoredUser, password: string) {
+/** Returns the user with the hash now stored, so the login's credential stamp matches what it wrote. */
+async function upgradeHash (deps: AccountDeps, user: StoredUser, password: string): Promise<StoredUser> {
   try {
-    await deps.users.updatePasswordHash(user.id, await deps.passwords.hash(password), false)
+    const passwordHash = await deps.passwords.hash(password)
+    await deps.users.updatePasswordHash(user.id, passwordHash, false)
     deps.log.info({ userId: user.id }, 'password hash upgraded')
+    return { ...user, passwordHash }
   } catch (err) {
     deps.log.warn({ err, userId: user.id }, 'password hash upgrade failed; will retry at the next login')
+    return user
   }
 }
 
@@ -76,11 +74,13 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
   await verifyCurrentPassword(deps, user, input.oldPassword)
   await deps.passwordPolicy.assertAllowed(input.newPassword)
   const passwordHash = await deps.passwords.hash(input.newPassword)
-  // Revoke before writing: if the write then fails, the password is unchanged and nothing is left half-done.
+  // End the others before writing (if the write then fails, nothing is half-done) and again after it: a
+  // login that checked the old password keeps no session (SPEC §4; see startSession in src/two-factor/login.ts).
   const revoked = await deps.sessions.revokeAll(user.id, user.tokenDigest)
   await deps.users.updatePasswordHash(user.id, passwordHash, true)
+  const raced = await deps.sessions.revokeAll(user.id, user.tokenDigest)
   await deps.devices.dropAll(user.phoneNumber)
-  return { revoked }
+  return { revoked: revoked + raced }
 }
 
 /**
@@ -101,7 +101,7 @@ async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, sm
   await deps.users.updatePasswordHash(user.id, passwordHash, true)
   await deps.sessions.revokeAll(user.id)
   await deps.devices.dropAll(input.phoneNumber)
-  await deps.loginFailures.clear(input.phoneNumber)
+  await deps.loginFailures.reset(input.phoneNumber)
 }
 
 /** Sets the nickname in MySQL, then in the cached user; `undefined` changes nothing. */
@@ -113,8 +113,6 @@ async function updateNickname (deps: AccountDeps, user: SessionUser, requested: 
   return { ...user, nickname }
 }
 
-const withoutHash = ({ passwordHash: _hash, bannedAt: _banned, ...user }: StoredUser): User => user
-
 /** The account operations, bound to their dependencies. */
 export function createAccounts (deps: AccountDeps) {
   return {
@@ -125,7 +123,8 @@ export function createAccounts (deps: AccountDeps) {
     updateNickname: (user: SessionUser, nickname: string | null | undefined) => updateNickname(deps, user, nickname),
     requestSmsCode: (input: Parameters<typeof requestSmsCode>[1]) => requestSmsCode(deps, input),
     logInWithSms: (input: Parameters<typeof logInWithSms>[1]) => logInWithSms(deps, input),
-    deleteAccount: (user: SessionUser, proof: Parameters<typeof deleteAccount>[2]) => deleteAccount(deps, user, proof)
+    deleteAccount: (user: SessionUser, proof: Parameters<typeof deleteAccount>[2]) => deleteAccount(deps, user, proof),
+    changePhone: (user: SessionUser, input: Parameters<typeof changePhone>[2]) => changePhone(deps, user, input)
   }
 }
 

@@ -6,7 +6,7 @@ import type { AccountDeps } from './deps.js'
 /**
  * Deletes the account (SPEC §10), proven by the password or by a delete_account code. A wrong password is
  * 403 and counts on the number's failure budget (§4). The MySQL row goes first, then every Redis key of the
- * user in one script: a login racing the deletion finds no row, and a session it made before is erased.
+ * user in one script.
  */
 export async function deleteAccount (deps: AccountDeps, user: SessionUser, proof: { password?: string | undefined, smsCode?: string | undefined }) {
   if ((proof.password === undefined) === (proof.smsCode === undefined)) {
@@ -14,9 +14,10 @@ export async function deleteAccount (deps: AccountDeps, user: SessionUser, proof
   }
   if (proof.password !== undefined) await verifyCurrentPassword(deps, user, proof.password)
   else await (await deps.smsCodes.check(user.phoneNumber, 'delete_account', proof.smsCode ?? '')).consume()
+  // The row first, then the keys: a login racing the deletion either has its session erased here, or
+  // finds the row gone when it reads the user again after creating its session (src/two-factor/login.ts).
   await deps.users.deleteById(user.id)
-  // issue 11's credential generation: bump it here, before the erase, so a login that checked the password before can't create a session after.
   await deps.eraseUser(user.id)
   await deps.devices.dropAll(user.phoneNumber)
-  await deps.loginFailures.clear(user.phoneNumber)
+  await deps.loginFailures.reset(user.phoneNumber)
 }

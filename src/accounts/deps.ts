@@ -8,6 +8,9 @@ import type { PasswordPolicy } from '../protection/password-policy.js'
 import type { DeviceTokens } from '../protection/devices.js'
 import type { TwoFactor } from '../two-factor/index.js'
 import type { SmsGuard } from '../sms/guard.js'
+import type { SmsNotices } from '../sms/notices.js'
+import type { PhoneCache } from '../sessions/phone-change.js'
+import type { NumberKeys } from './number-keys.js'
 
 /** What the account operations need. */
 export interface AccountDeps {
@@ -26,4 +29,9 @@ export interface AccountDeps {
   smsLoginRegisters?: boolean
   /** Deletes every Redis key of a user. */
   eraseUser: (userId: number) => Promise<number>
+  /** The Redis half of a phone change: the cached user's number and the end of every other session, atomically. */
+  phoneCache: PhoneCache
+  /** Moves the keys built from a phone number (failed-login count, known devices, codes) to the new number. */
+  numberKeys: NumberKeys
+  smsNotices: SmsNotices
 }

@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin'
 import { createAccounts, type Accounts } from './accounts.js'
 import { createUserEraser } from '../sessions/erase.js'
+import { createPhoneCache } from '../sessions/phone-change.js'
+import { createNumberKeys } from './number-keys.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,6 +24,9 @@ export default fp(async (app) => {
     log: app.log,
     defaultCountry: app.config.DEFAULT_COUNTRY,
     smsLoginRegisters: app.config.SMS_LOGIN_REGISTERS,
-    eraseUser: createUserEraser(app.redis)
+    eraseUser: createUserEraser(app.redis),
+    phoneCache: createPhoneCache(app.redis),
+    numberKeys: createNumberKeys(app.redis),
+    smsNotices: app.smsNotices
   }))
 }, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes', 'two-factor'] })

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { fail, rateLimited } from '../http/errors.js'
+import { AppError, fail } from '../http/errors.js'
 import type { LoginContext, SessionUser } from '../sessions/store.js'
 import type { SmsPurpose } from '../sms/codes.js'
 import type { Language } from '../i18n/language.js'
-import type { StoredUser, User } from '../users/user.js'
 import { PhoneTakenError } from '../users/repository.js'
 import type { AccountDeps } from './deps.js'
 import { normalizePhoneNumber } from './input.js'
-
-const withoutHash = ({ passwordHash: _hash, ...user }: StoredUser): User => user
+import { changePhoneScope } from './phone-change.js'
 
 /**
  * Sends a one-time code (SPEC §9). The answer never tells whether the number is registered: a code that
@@ -25,12 +23,14 @@ export async function requestSmsCode (deps: AccountDeps, body: { phoneNumber?: s
   if (phoneNumber === undefined) throw fail('validation_failed', "body must have required property 'phone_number'")
   // SPEC §11's guard comes first; the budgets it took are given back if the number's own limits then refuse.
   const admission = await deps.smsGuard.admit({ phoneNumber, purpose: body.purpose, challengeToken: body.challengeToken, ip: body.ip })
-  if (admission.testCode !== undefined) return await deps.smsCodes.issueFixed(phoneNumber, body.purpose, admission.testCode)
+  // A change_phone code is for the account that asked for it (src/accounts/phone-change.ts).
+  const scope = body.purpose === 'change_phone' ? changePhoneScope(body.user?.id ?? 0) : undefined
+  if (admission.testCode !== undefined) return await deps.smsCodes.issueFixed(phoneNumber, body.purpose, admission.testCode, scope)
   try {
     const registered = body.purpose === 'delete_account' || await deps.users.findByPhone(phoneNumber) !== null
     const deliver = body.purpose === 'register' || body.purpose === 'delete_account' ||
       (body.purpose === 'change_phone' ? !registered : registered || (body.purpose === 'login' && deps.smsLoginRegisters === true))
-    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver, body.language)
+    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver, body.language, scope)
     if (deliver) admission.sent()
     return issued
   } catch (err) {
@@ -46,22 +46,22 @@ export async function requestSmsCode (deps: AccountDeps, body: { phoneNumber?: s
  */
 export async function logInWithSms (deps: AccountDeps, body: { phoneNumber: string, smsCode: string, context: LoginContext }) {
   const phoneNumber = normalizePhoneNumber(body.phoneNumber, deps.defaultCountry)
-  const { failures, blockedFor } = await deps.loginFailures.check(phoneNumber)
-  if (blockedFor > 0) throw rateLimited(blockedFor)
-  let checked
-  try {
-    checked = await deps.smsCodes.check(phoneNumber, 'login', body.smsCode)
-  } catch (err) {
-    await deps.loginFailures.record(phoneNumber)
-    throw err
-  }
   let user = await deps.users.findByPhone(phoneNumber)
+  let checked: Awaited<ReturnType<AccountDeps['smsCodes']['check']>> | undefined
+  let refusal: unknown = fail('sms_code_invalid')
+  const valid = await deps.loginFailures.check(phoneNumber, undefined, async () => {
+    try {
+      checked = await deps.smsCodes.check(phoneNumber, 'login', body.smsCode)
+    } catch (err) {
+      if (!(err instanceof AppError) || err.error !== 'sms_code_invalid') throw err
+      refusal = err
+      return false
+    }
+    return user !== null || deps.smsLoginRegisters === true
+  })
+  if (!valid || checked === undefined) throw refusal
   let registered = false
   if (user === null) {
-    if (deps.smsLoginRegisters !== true) {
-      await deps.loginFailures.record(phoneNumber)
-      throw fail('sms_code_invalid')
-    }
     const passwordHash = await deps.passwords.hash(randomBytes(32).toString('base64url'))
     await checked.consume()
     try {
@@ -76,7 +76,6 @@ export async function logInWithSms (deps: AccountDeps, body: { phoneNumber: stri
   }
   // Like /login: a session, or with two-factor login on a challenge for POST /login/2fa (SPEC §13).
   const device = await deps.devices.recognise(phoneNumber, body.context.deviceToken)
-  const outcome = await deps.twoFactor.startSessionOrChallenge(withoutHash(user), body.context, device)
-  if (failures > 0) await deps.loginFailures.clear(phoneNumber)
+  const outcome = await deps.twoFactor.startSessionOrChallenge(user, body.context, device)
   return { outcome, registered }
 }

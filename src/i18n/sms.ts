@@ -28,3 +28,10 @@ export function smsText (code: string, purpose: Purpose, ttlSeconds: number, lan
   }
   return `${EN[purpose].replace('{code}', code)} It expires in ${lifetimeEn(ttlSeconds)}.${purpose === 'register' ? '' : ' If you did not ask for it, ignore this message.'}`
 }
+
+/** The notice to the old number after a phone change (SPEC §10). It does not name the new number: the old one may already belong to someone else. */
+export function phoneChangedText (language: Language = 'en'): string {
+  return language === 'zh-CN'
+    ? '【Sesame】您的账号已改为绑定另一个手机号，不再使用本号码。如非本人操作，请立即联系我们。'
+    : 'Your Sesame account has been moved to another phone number and no longer uses this one. If you did not do this, contact us at once.'
+}

@@ -53,6 +53,8 @@ export const MESSAGES_ZH: Record<string, string> = {
   'user banned': '用户已被封禁',
   'user unbanned': '用户已解除封禁',
   'account deleted': '账号已注销',
+  'phone number changed': '手机号已更换',
+  'body/new_phone_number is already the number of this account': '新手机号与当前账号的手机号相同',
   'scan the otpauth URL, then send a code to /user/2fa/enable': '请扫描 otpauth 链接，然后把验证码发送到 /user/2fa/enable',
   'two-factor login is on; keep the recovery codes somewhere safe': '两步验证已开启，请妥善保存恢复码',
   'two-factor login is off': '两步验证已关闭',

@@ -1,4 +1,4 @@
-import { fail, rateLimited } from '../http/errors.js'
+import { fail } from '../http/errors.js'
 import type { LoginFailureCounter } from '../limits/login-failures.js'
 import type { UsersRepository } from '../users/repository.js'
 import type { PasswordHasher } from './hasher.js'
@@ -6,7 +6,7 @@ import type { PasswordHasher } from './hasher.js'
 export interface CurrentPasswordDeps {
   users: Pick<UsersRepository, 'findById'>
   passwords: Pick<PasswordHasher, 'verify'>
-  loginFailures: Pick<LoginFailureCounter, 'check' | 'record'>
+  loginFailures: Pick<LoginFailureCounter, 'check'>
 }
 
 /**
@@ -14,11 +14,8 @@ export interface CurrentPasswordDeps {
  * number's failure budget (docs/API.md §4): 429 once it is spent, 403 wrong_password counted as a failure.
  */
 export async function verifyCurrentPassword (deps: CurrentPasswordDeps, user: { id: number, phoneNumber: string }, password: string) {
-  const { blockedFor } = await deps.loginFailures.check(user.phoneNumber)
-  if (blockedFor > 0) throw rateLimited(blockedFor)
   const record = await deps.users.findById(user.id)
-  if (record === null || !await deps.passwords.verify(record.passwordHash, password)) {
-    await deps.loginFailures.record(user.phoneNumber)
-    throw fail('wrong_password')
-  }
+  const valid = await deps.loginFailures.check(user.phoneNumber, undefined, async () =>
+    record !== null && await deps.passwords.verify(record.passwordHash, password), false)
+  if (!valid) throw fail('wrong_password')
 }

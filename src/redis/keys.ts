@@ -18,9 +18,10 @@ export const phoneKeys = (phoneNumber: string) => {
     smsCode: (purpose: string) => `${base}:sms:${purpose}`,
     smsCooldown: `${base}:sms-cooldown`,
     smsSent: `${base}:sms-sent`,
-    loginFailures: `${base}:login-failures`,
-    /** A known device's own failed-login budget (SPEC §4), by the digest of its device token. */
-    deviceLoginFailures: (digest: string) => `${base}:login-failures:d:${digest}`,
+    /** The number's failure budget (SPEC §4): a hash of failures and checks in flight. */
+    loginBudget: `${base}:login-budget`,
+    /** A known device's own failure budget, by the digest of its device token. */
+    deviceLoginBudget: (digest: string) => `${base}:login-budget:d:${digest}`,
     /** Known devices of the number: one key per token digest (value: user id), and the set of digests. */
     devicePrefix: `${base}:device:`,
     devices: `${base}:devices`

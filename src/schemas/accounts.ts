@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { IsoTime, Nickname, Password, PhoneNumber } from './common.js'
+import { IsoTime, Nickname, Password, PhoneNumber, User } from './common.js'
 import { SmsCode } from './sms.js'
 
 export const RegisterBody = (passwordMinLength: number) => Type.Object({
@@ -35,6 +35,13 @@ export const ChangePasswordBody = (passwordMinLength: number) => Type.Object({
   new_password: Password(passwordMinLength)
 })
 
+/** POST /user/phone (SPEC §10): the code is one of purpose change_phone, sent to the new number. */
+export const ChangePhoneBody = Type.Object({
+  new_phone_number: PhoneNumber,
+  sms_code: SmsCode,
+  password: Type.String({ minLength: 1, maxLength: 128, description: 'the current password' })
+})
+
 /** Routes behind the auth hook: the token header or a bearer token. */
 export const TOKEN_SECURITY: Array<Record<string, string[]>> = [{ token: [] }, { bearer: [] }]
 
@@ -62,3 +69,8 @@ export const SessionParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 export const LogoutAllData = { revoked: Type.Integer({ description: 'how many sessions ended, this one included' }) }
 
 export const SessionsData = { sessions: Type.Array(Session) }
+
+/** GET /user/export (SPEC §10): everything Sesame keeps about the user, no secret in it. */
+export const ExportData = {
+  export: Type.Object({ user: User, sessions: SessionsData.sessions, events: Type.Array(Type.Unknown()) })
+}

@@ -1,3 +1,5 @@
+import { CACHE_PHONE } from './cached-phone.js'
+
 /*
  * Lua scripts for every session change that touches more than one key, so each one is atomic.
  * A user's keys share the hash tag `{u<id>}`: sesame:{u7}:user (the cached user, with the original
@@ -28,9 +30,9 @@ end
 
 /**
  * KEYS: user, index, session. ARGV: prefix, digest, id, now, ttlMs, max, userAgent, userId, phone, nickname,
- * registerTime, ip, deviceName, appVersion.
+ * registerTime, ip, deviceName, appVersion, phoneVersion ('' unknown).
  */
-export const CREATE_SESSION = PRUNE + `
+export const CREATE_SESSION = PRUNE + CACHE_PHONE + `
 local prefix, digest, now, ttl = ARGV[1], ARGV[2], ARGV[4], ARGV[5]
 prune(KEYS[2], prefix)
 redis.call('HSET', KEYS[3], 'id', ARGV[3], 'created_at', now, 'extended_at', now, 'user_agent', ARGV[7])
@@ -49,8 +51,8 @@ if excess > 0 then
     end
   end
 end
-redis.call('HSET', KEYS[1], 'id', ARGV[8], 'phone_number', ARGV[9], 'nickname', ARGV[10],
-  'register_time', ARGV[11], 'app_online', '1')
+redis.call('HSET', KEYS[1], 'id', ARGV[8], 'nickname', ARGV[10], 'register_time', ARGV[11], 'app_online', '1')
+cache_phone(KEYS[1], ARGV[9], ARGV[15])
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[2], ttl)
 return revoked

@@ -77,11 +77,11 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       const revoked = await run.sesameCreateSession(
         keys.user, keys.index, keys.sessionPrefix + digest,
         keys.sessionPrefix, digest, sessionId, Date.now(), ttlMs, settings.maxSessionsPerUser,
-        userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime, ip, deviceName, appVersion
+        userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime, ip, deviceName, appVersion, user.phoneVersion ?? ''
       )
       report('created', 1)
       report('revoked', revoked)
-      return { token, sessionId, expiresIn: Math.floor(ttlMs / 1000), revoked }
+      return { token, digest, sessionId, expiresIn: Math.floor(ttlMs / 1000), revoked }
     },
 
     /** One round trip: token → cached user, sliding the session's TTL when due. */

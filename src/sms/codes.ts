@@ -21,9 +21,15 @@ export const CODES_PER_DAY = 10
 export const MAX_TRIES = 5
 const DAY_MS = 86_400_000
 
-// Keyed per number and purpose, so a code's hash is useless for any other number or purpose.
-const codeHmac = (phoneNumber: string, purpose: SmsPurpose, code: string) =>
-  createHmac('sha256', `sesame-sms-code:${purpose}:${phoneNumber}`).update(code).digest()
+// Keyed per number and purpose (and scope), so a code's hash is useless for any other number or purpose.
+const codeHmac = (phoneNumber: string, slot: string, code: string) =>
+  createHmac('sha256', `sesame-sms-code:${slot}:${phoneNumber}`).update(code).digest()
+
+/**
+ * Where a code is kept: by purpose, and for a code that only one account may use (change_phone: the account
+ * that asked) by that scope too, so two accounts asking for the same new number each hold their own code.
+ */
+const slotOf = (purpose: SmsPurpose, scope?: string) => scope === undefined ? purpose : `${purpose}:${scope}`
 
 const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0')
 
@@ -48,9 +54,9 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
     sesameSmsConsumeCode: script<number>(1, scripts.CONSUME_CODE)
   })
 
-  const store = async (phoneNumber: string, purpose: SmsPurpose, code: string) => {
-    const digest = codeHmac(phoneNumber, purpose, code).toString('base64url')
-    await run.sesameSmsStoreCode(phoneKeys(phoneNumber).smsCode(purpose), digest, settings.ttlSeconds * 1000)
+  const store = async (phoneNumber: string, slot: string, code: string) => {
+    const digest = codeHmac(phoneNumber, slot, code).toString('base64url')
+    await run.sesameSmsStoreCode(phoneKeys(phoneNumber).smsCode(slot), digest, settings.ttlSeconds * 1000)
   }
 
   return {
@@ -59,7 +65,7 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
      * `deliver` is false, which spends the slot the same way and sends nothing. The code is stored
      * only once the provider took the message; if it did not, the slot is given back and this is a 503.
      */
-    async issue (phoneNumber: string, purpose: SmsPurpose, deliver: boolean, language: Language = 'en') {
+    async issue (phoneNumber: string, purpose: SmsPurpose, deliver: boolean, language: Language = 'en', scope?: string) {
       const keys = phoneKeys(phoneNumber)
       const slot = randomBytes(12).toString('base64url')
       const [allowed, waitMs] = await run.sesameSmsReserveSend(
@@ -81,14 +87,14 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
         log.warn({ reason: err.message, purpose }, 'SMS code not delivered')
         throw serviceUnavailable('the SMS could not be sent, please retry')
       }
-      await store(phoneNumber, purpose, code)
+      await store(phoneNumber, slotOf(purpose, scope), code)
       return { retryAfter }
     },
 
     /** A test number (SPEC §11): takes its slot under the number's limits like any code, sends nothing, stores `code`. */
-    async issueFixed (phoneNumber: string, purpose: SmsPurpose, code: string) {
+    async issueFixed (phoneNumber: string, purpose: SmsPurpose, code: string, scope?: string) {
       const issued = await this.issue(phoneNumber, purpose, false)
-      await store(phoneNumber, purpose, code)
+      await store(phoneNumber, slotOf(purpose, scope), code)
       return issued
     },
 
@@ -96,10 +102,10 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
      * Checks a code without using it up (400 sms_code_invalid if wrong, expired, used or out of tries).
      * Every check counts as a try, right or wrong, before the comparison, so parallel guesses get no more.
      */
-    async check (phoneNumber: string, purpose: SmsPurpose, candidate: string): Promise<CheckedCode> {
-      const key = phoneKeys(phoneNumber).smsCode(purpose)
+    async check (phoneNumber: string, purpose: SmsPurpose, candidate: string, scope?: string): Promise<CheckedCode> {
+      const key = phoneKeys(phoneNumber).smsCode(slotOf(purpose, scope))
       const stored = await run.sesameSmsTakeTry(key, MAX_TRIES)
-      const expected = codeHmac(phoneNumber, purpose, candidate)
+      const expected = codeHmac(phoneNumber, slotOf(purpose, scope), candidate)
       const actual = stored === null ? null : Buffer.from(stored, 'base64url')
       if (actual === null || actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw fail('sms_code_invalid')
       return {

@@ -2,12 +2,16 @@ import fp from 'fastify-plugin'
 import { createSmsCodes, type SmsCodes } from './codes.js'
 import { createSmsGuard, type SmsGuard } from './guard.js'
 import { SMS_PROVIDERS } from './providers/index.js'
+import { createSmsNotices, type SmsNotices } from './notices.js'
+import { createTestNumbers } from './test-numbers.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     smsCodes: SmsCodes
     /** SPEC §11's defences against SMS cost abuse, checked before a code is issued. */
     smsGuard: SmsGuard
+    /** Texts without a code (the notice to the old number of a phone change), sent outside the request. */
+    smsNotices: SmsNotices
   }
 }
 
@@ -22,4 +26,8 @@ export default fp(async (app) => {
     onRefused: guard.refused,
     onVerified: guard.verified
   }, app.log))
+  const testNumbers = createTestNumbers(app.config)
+  const notices = createSmsNotices(provider, app.log, (phoneNumber) => testNumbers.codeFor(phoneNumber) === undefined)
+  app.decorate('smsNotices', notices)
+  app.addHook('onClose', async () => { await notices.drain() })
 }, { name: 'sms-codes', dependencies: ['config', 'redis', 'metrics'] })

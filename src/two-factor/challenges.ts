@@ -12,6 +12,8 @@ export interface PendingLogin {
   phoneNumber: string
   /** Digest of the known device's token, if the login presented one: its budget is the one wrong codes use. */
   device?: string
+  /** credentialStamp of the user whose first factor passed: a password change since then voids the challenge. */
+  stamp: string
   context: Omit<LoginContext, 'deviceToken'>
 }
 

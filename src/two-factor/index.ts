@@ -1,8 +1,9 @@
 import fp from 'fastify-plugin'
 import type { SessionUser } from '../sessions/store.js'
 import type { LoginContext } from '../sessions/client.js'
-import type { User } from '../users/user.js'
+import type { StoredUser } from '../users/user.js'
 import { createDeviceTokens, type DeviceTokens } from '../protection/devices.js'
+import { createUserEraser } from '../sessions/erase.js'
 import { createChallenges } from './challenges.js'
 import { completeChallenge, startSessionOrChallenge, type LoginDeps } from './login.js'
 import { disable, enable, setUp, type ManageDeps } from './manage.js'
@@ -10,7 +11,7 @@ import { createTwoFactorRepository } from './repository.js'
 
 function createTwoFactor (deps: LoginDeps & ManageDeps) {
   return {
-    startSessionOrChallenge: (user: User, context: LoginContext, device?: string) => startSessionOrChallenge(deps, user, context, device),
+    startSessionOrChallenge: (user: StoredUser, context: LoginContext, device?: string) => startSessionOrChallenge(deps, user, context, device),
     completeChallenge: (input: Parameters<typeof completeChallenge>[1]) => completeChallenge(deps, input),
     setUp: (user: SessionUser) => setUp(deps, user),
     enable: (user: SessionUser, code: string) => enable(deps, user, code),
@@ -39,6 +40,7 @@ export default fp(async (app) => {
     devices,
     loginFailures: app.loginFailures,
     users: app.usersRepository,
+    eraseUser: createUserEraser(app.redis),
     passwords: app.passwords
   }))
 }, { name: 'two-factor', dependencies: ['mysql', 'redis', 'sessions', 'rate-limits', 'users-repository', 'passwords'] })

@@ -1,9 +1,9 @@
-import { fail, rateLimited } from '../http/errors.js'
+import { fail } from '../http/errors.js'
 import type { LoginFailureCounter } from '../limits/login-failures.js'
 import type { DeviceTokens } from '../protection/devices.js'
 import type { LoginContext, SessionStore } from '../sessions/store.js'
 import type { UsersRepository } from '../users/repository.js'
-import type { User } from '../users/user.js'
+import { credentialStamp, withoutSecrets, type StoredUser, type User } from '../users/user.js'
 import type { Challenges } from './challenges.js'
 import type { TwoFactorRepository } from './repository.js'
 import { recoveryCodeHash, totpStep } from './totp.js'
@@ -15,6 +15,7 @@ export interface LoginDeps {
   devices: DeviceTokens
   loginFailures: LoginFailureCounter
   users: UsersRepository
+  eraseUser: (userId: number) => Promise<number>
 }
 
 /** What a login that passed its first factor gives: a session (with a device token), or a second-factor challenge. */
@@ -22,9 +23,30 @@ export type LoginOutcome =
   | { kind: 'session', user: User, token: string, expiresIn: number, deviceToken: string }
   | { kind: 'challenge', challenge: string }
 
-async function startSession (deps: LoginDeps, user: User, context: LoginContext, device?: string): Promise<LoginOutcome> {
+/**
+ * Starts the session, then reads the user again: if a password change, reset, ban or deletion landed while
+ * this login was checking (the stamp no longer matches, the row is banned or gone), the new session is
+ * ended before its token leaves, so the change wins every race (SPEC §4). Those changes write MySQL first
+ * and end the sessions after, so a session made before that read is ended by them instead.
+ */
+async function startSession (deps: LoginDeps, user: User, context: LoginContext, device: string | undefined, stamp: string): Promise<LoginOutcome> {
   const { deviceToken: _presented, ...client } = context
   const session = await deps.sessions.create(user, client)
+  let current: StoredUser | null
+  try {
+    current = await deps.users.findById(user.id)
+  } catch (err) {
+    await deps.sessions.revoke(user.id, session.digest)
+    throw err
+  }
+  if (current === null) {
+    await deps.eraseUser(user.id) // the account was deleted meanwhile: what this login wrote goes too
+    throw fail('invalid_credentials')
+  }
+  if (current.bannedAt !== null || credentialStamp(current) !== stamp) {
+    await deps.sessions.revoke(user.id, session.digest)
+    throw fail(current.bannedAt === null ? 'invalid_credentials' : 'account_banned')
+  }
   const deviceToken = await deps.devices.issue(user.phoneNumber, user.id, device)
   return { kind: 'session', user, token: session.token, expiresIn: session.expiresIn, deviceToken }
 }
@@ -34,11 +56,13 @@ async function startSession (deps: LoginDeps, user: User, context: LoginContext,
  * two-factor login on, a challenge for POST /login/2fa. `device` is the digest of the known device the
  * login presented (from DeviceTokens.recognise), whose failure budget the second factor then uses.
  */
-export async function startSessionOrChallenge (deps: LoginDeps, user: User, context: LoginContext, device?: string): Promise<LoginOutcome> {
+export async function startSessionOrChallenge (deps: LoginDeps, stored: StoredUser, context: LoginContext, device?: string): Promise<LoginOutcome> {
+  const user = withoutSecrets(stored)
+  const stamp = credentialStamp(stored)
   const totp = await deps.twoFactor.find(user.id)
-  if (totp?.enabled !== true) return await startSession(deps, user, context, device)
+  if (totp?.enabled !== true) return await startSession(deps, user, context, device, stamp)
   const { deviceToken: _presented, ...client } = context
-  const challenge = await deps.challenges.create({ userId: user.id, phoneNumber: user.phoneNumber, device, context: client })
+  const challenge = await deps.challenges.create({ userId: user.id, phoneNumber: user.phoneNumber, device, stamp, context: client })
   return { kind: 'challenge', challenge }
 }
 
@@ -57,17 +81,12 @@ export async function checkSecondFactor (deps: Pick<LoginDeps, 'twoFactor'>, use
 export async function completeChallenge (deps: LoginDeps, body: { challenge: string, code: string, context: LoginContext }) {
   const pending = await deps.challenges.find(body.challenge)
   if (pending === null) throw fail('second_factor_invalid', 'the challenge is unknown, expired or already used; log in again')
-  const { blockedFor } = await deps.loginFailures.check(pending.phoneNumber, pending.device)
-  if (blockedFor > 0) throw rateLimited(blockedFor)
-  const totp = await deps.twoFactor.find(pending.userId)
   const user = await deps.users.findById(pending.userId)
-  const passed = totp?.enabled === true && user !== null && await checkSecondFactor(deps, pending.userId, totp.secret, body.code.trim())
-  if (!passed || user === null) {
-    await deps.loginFailures.record(pending.phoneNumber, pending.device)
-    throw fail('second_factor_invalid')
-  }
+  const passed = await deps.loginFailures.check(pending.phoneNumber, pending.device, async () => {
+    const totp = await deps.twoFactor.find(pending.userId)
+    return totp?.enabled === true && user !== null && await checkSecondFactor(deps, pending.userId, totp.secret, body.code.trim())
+  })
+  if (!passed || user === null) throw fail('second_factor_invalid')
   if (!await deps.challenges.consume(body.challenge)) throw fail('second_factor_invalid', 'the challenge was already used; log in again')
-  await deps.loginFailures.clear(pending.phoneNumber, pending.device)
-  const { passwordHash: _hash, ...publicUser } = user
-  return await startSession(deps, publicUser, { ...pending.context }, pending.device)
+  return await startSession(deps, withoutSecrets(user), { ...pending.context }, pending.device, pending.stamp)
 }

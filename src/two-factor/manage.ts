@@ -39,9 +39,8 @@ export async function disable (deps: ManageDeps, user: SessionUser, input: { pas
   await verifyCurrentPassword(deps, user, input.password)
   const totp = await deps.twoFactor.find(user.id)
   if (totp?.enabled !== true) throw fail('validation_failed', 'two-factor login is not on')
-  if (!await checkSecondFactor(deps, user.id, totp.secret, input.code.trim())) {
-    await deps.loginFailures.record(user.phoneNumber)
-    throw fail('second_factor_invalid')
-  }
+  const passed = await deps.loginFailures.check(user.phoneNumber, undefined, async () =>
+    await checkSecondFactor(deps, user.id, totp.secret, input.code.trim()), false)
+  if (!passed) throw fail('second_factor_invalid')
   await deps.twoFactor.disable(user.id)
 }

@@ -12,6 +12,7 @@ interface UserRow extends RowDataPacket {
   nickname: string | null
   register_time: Date
   banned_at: Date | null
+  phone_version: number
 }
 
 export class PhoneTakenError extends Error {}
@@ -19,7 +20,7 @@ export class PhoneTakenError extends Error {}
 // A query that has not answered in this long fails (503) rather than holding the request.
 const QUERY_TIMEOUT_MS = 1500
 
-const COLUMNS = 'id, phone_number, password_hash, nickname, register_time, banned_at'
+const COLUMNS = 'id, phone_number, password_hash, nickname, register_time, banned_at, phone_version'
 
 const toStoredUser = (row: UserRow): StoredUser => ({
   id: Number(row.id),
@@ -27,7 +28,8 @@ const toStoredUser = (row: UserRow): StoredUser => ({
   passwordHash: row.password_hash,
   nickname: row.nickname,
   registerTime: row.register_time.toISOString(),
-  bannedAt: row.banned_at?.toISOString() ?? null
+  bannedAt: row.banned_at?.toISOString() ?? null,
+  phoneVersion: Number(row.phone_version)
 })
 
 const isDuplicateKey = (err: unknown) => (err as { code?: string } | null)?.code === 'ER_DUP_ENTRY'
@@ -60,7 +62,7 @@ export function createUsersRepository (db: MySQLPromisePool) {
           'INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)',
           [user.phoneNumber, user.passwordHash, user.nickname, registerTime, registerTime]
         )
-        return { ...user, id: Number(result.insertId), registerTime: registerTime.toISOString(), bannedAt: null }
+        return { ...user, id: Number(result.insertId), registerTime: registerTime.toISOString(), bannedAt: null, phoneVersion: 0 }
       } catch (err) {
         if (isDuplicateKey(err)) throw new PhoneTakenError('phone number taken', { cause: err })
         throw err
@@ -77,6 +79,26 @@ export function createUsersRepository (db: MySQLPromisePool) {
     async deleteById (id: number) {
       await run('DELETE u, t, r FROM user u LEFT JOIN user_totp t ON t.user_id = u.id ' +
         'LEFT JOIN user_recovery_code r ON r.user_id = u.id WHERE u.id = ?', [id])
+    },
+
+    /**
+     * Moves the user to a new number (PhoneTakenError if another row has it) and returns the new
+     * phone_version, read in the same statement through LAST_INSERT_ID(expr); null if there is no such user.
+     */
+    async changePhone (id: number, phoneNumber: string): Promise<number | null> {
+      try {
+        const [result] = await run<ResultSetHeader>(
+          'UPDATE user SET phone_number = ?, phone_version = LAST_INSERT_ID(phone_version + 1) WHERE id = ?', [phoneNumber, id])
+        return result.affectedRows === 1 ? Number(result.insertId) : null
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new PhoneTakenError('phone number taken', { cause: err })
+        throw err
+      }
+    },
+
+    /** Undoes changePhone when the Redis half failed, unless a later change came in between. */
+    async revertPhone (id: number, phoneNumber: string, version: number) {
+      await run('UPDATE user SET phone_number = ?, phone_version = phone_version + 1 WHERE id = ? AND phone_version = ?', [phoneNumber, id, version])
     },
 
     async updateNickname (id: number, nickname: string | null) {

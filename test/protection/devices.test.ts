@@ -34,7 +34,7 @@ t.test('a known device has a budget of its own, which is also limited', async (t
   const deviceToken = (await login(app, phone, PASSWORD)).json().device_token as string
   for (let i = 0; i < 5; i++) t.equal((await login(app, phone, 'a typo here', { device_token: deviceToken })).statusCode, 401)
   t.equal((await login(app, phone, PASSWORD, { device_token: deviceToken })).statusCode, 429, 'its own budget is spent')
-  t.equal(await app.redis.exists(phoneKeys(phone).loginFailures), 0, 'the number\'s shared budget was not touched')
+  t.equal(await app.redis.exists(phoneKeys(phone).loginBudget), 0, 'the number\'s shared budget was not touched')
   t.equal((await login(app, phone, PASSWORD)).statusCode, 200, 'another device can still log in')
 })
 

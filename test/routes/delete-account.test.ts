@@ -14,7 +14,7 @@ t.test('DELETE /user on one instance ends every session on both; nothing of the 
   const wrong = await b.inject({ method: 'DELETE', url: '/user', payload: { password: 'not the password' }, headers: { token: tokens[0] } })
   t.equal(wrong.statusCode, 403)
   t.equal(wrong.json().error, 'wrong_password')
-  t.equal(await a.redis.get(phoneKeys(phone).loginFailures), '1', 'a wrong password counts as a failure')
+  t.equal(await a.redis.hget(phoneKeys(phone).loginBudget, 'failures'), '1', 'a wrong password counts as a failure')
   const res = await b.inject({ method: 'DELETE', url: '/user', payload: { password: PASSWORD }, headers: { token: tokens[0] } })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { code: 1, message: 'account deleted' })

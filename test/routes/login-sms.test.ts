@@ -42,7 +42,7 @@ t.test('wrong codes share the number\'s lockout of §4', async (t) => {
   const { phone } = await registerUser(app)
   const code = await codeFor(app, gateway, phone, 'login')
   for (let i = 1; i <= 2; i++) t.equal((await smsLogin(app, { phone_number: phone, sms_code: wrongCode(code, i) })).statusCode, 400)
-  t.equal(await app.redis.get(phoneKeys(phone).loginFailures), '2')
+  t.equal(await app.redis.hget(phoneKeys(phone).loginBudget, 'failures'), '2')
   const locked = await smsLogin(app, { phone_number: phone, sms_code: code })
   t.equal(locked.statusCode, 429)
   t.ok(Number(locked.headers['retry-after']) > 0)

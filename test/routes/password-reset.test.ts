@@ -18,8 +18,9 @@ t.test('reset flow: code, new password, every session ends, the failed-login cou
     const res = await app.inject({ method: 'POST', url: '/login', payload: { phone_number: phone, password: PASSWORD }, headers: { 'user-agent': agent } })
     tokens.push(res.json().token as string)
   }
-  const failures = phoneKeys(phone).loginFailures
-  await app.redis.set(failures, '4', 'EX', 900)
+  const failures = phoneKeys(phone).loginBudget
+  await app.redis.hset(failures, 'failures', 4)
+  await app.redis.expire(failures, 900)
 
   const code = await codeFor(app, gateway, phone, 'reset_password')
   t.match(JSON.parse(gateway.requests.at(-1)?.body ?? '{}').text, /^Your Sesame password reset code is \d{6}\. It expires in 5 minutes\./)

@@ -57,7 +57,7 @@ t.test('with DEFAULT_COUNTRY, national input and the 00 prefix are the same acco
   t.equal(ok.statusCode, 200, 'logs in with the 00 spelling')
   // three failures under three spellings lock every spelling out
   for (const spelling of [national, `0086${national}`, e164]) t.equal((await login(app, spelling, 'wrong password!')).statusCode, 401)
-  t.equal(await app.redis.get(phoneKeys(e164).loginFailures), '3', 'one counter, keyed by E.164')
+  t.equal(await app.redis.hget(phoneKeys(e164).loginBudget, 'failures'), '3', 'one counter, keyed by E.164')
   const locked = await login(app, `+86-${national}`)
   t.equal(locked.statusCode, 429, 'the right password is locked out under any spelling')
 })

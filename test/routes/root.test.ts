@@ -32,12 +32,18 @@ t.test('GET /docs/json is OpenAPI 3 built from the route schemas', async (t) => 
   const expected: Array<[string, string]> = [
     ['/', 'get'], ['/register', 'post'], ['/login', 'post'], ['/user', 'get'], ['/user', 'patch'],
     ['/user/password', 'post'], ['/logout', 'get'], ['/logout', 'post'], ['/logout/all', 'post'],
-    ['/sessions', 'get'], ['/sessions/{id}', 'delete'], ['/health', 'get'], ['/ready', 'get']
+    ['/sessions', 'get'], ['/sessions/{id}', 'delete'], ['/health', 'get'], ['/ready', 'get'],
+    ['/login/sms', 'post'], ['/user/phone', 'post'], ['/user', 'delete'], ['/user/export', 'get']
   ]
   for (const [path, method] of expected) t.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`)
   t.match(doc.components.securitySchemes, { token: { type: 'apiKey', in: 'header', name: 'token' }, bearer: { type: 'http', scheme: 'bearer' } })
   t.same(doc.paths['/user'].get.security, [{ token: [] }, { bearer: [] }], 'token routes name the security scheme')
   t.notOk(doc.paths['/login'].post.security, 'public routes need no token')
+  const phone = doc.paths['/user/phone'].post
+  t.same(phone.security, [{ token: [] }, { bearer: [] }])
+  t.same(phone.requestBody.content['application/json'].schema.required.sort(), ['new_phone_number', 'password', 'sms_code'])
+  t.match(phone.responses['200'].content['application/json'].schema.properties.user.required, ['id', 'phone_number', 'nickname', 'register_time'])
+  t.ok(phone.responses['4XX'] ?? phone.responses['4xx'], 'failures are documented')
   const loginReply = doc.paths['/login'].post.responses['200'].content['application/json'].schema
   t.match(loginReply.required, ['code', 'message', 'nickname', 'token', 'expires_in'])
 })

@@ -95,7 +95,7 @@ export function assertEnvelope (res: LightMyRequestResponse): Record<string, unk
 }
 
 /** Per-IP attempt counters and failed-login counters are meant to change on a rejected request. */
-const COUNTER_KEY = /^sesame:ip-attempts:|:login-failures$/
+const COUNTER_KEY = /^sesame:ip-attempts:|:login-budget$/
 
 /** Every row of `user` and every Redis key and value except the counters, in a comparable form. */
 export async function snapshot (app: App) {

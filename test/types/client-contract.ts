@@ -4,7 +4,7 @@
 import type {
   ChangePasswordInput, ErrorName, FailureBody, InfoReply, LoginInput, LoginReply, LogoutAllReply, MessageReply,
   PasswordResetInput, ReadyReply, RegisterInput, RegisterReply, SesameClient, SesameError, SessionsReply, SmsCodeInput,
-  SmsCodeReply, UpdateUserInput, UpdateUserReply, UserReply
+  SmsCodeReply, UpdateUserInput, UpdateUserReply, UserReply, ChangePhoneInput, ChangePhoneReply, SmsLoginInput
 } from '../../client/src/index.js'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
@@ -38,6 +38,9 @@ export type Contract = [
     | 'wrong_password' | 'rate_limited' | 'sms_code_invalid' | 'service_unavailable' | 'internal_error'
     | 'request_timeout' | 'password_too_common' | 'sms_not_allowed' | 'challenge_failed' | 'second_factor_required'
     | 'second_factor_invalid' | 'account_banned' | 'service_key_invalid'>>,
+  Expect<Equal<ChangePhoneInput, { new_phone_number: string, sms_code: string, password: string }>>,
+  Expect<Equal<ChangePhoneReply, Flat<Envelope<{ user: UserShape }>>>>,
+  Expect<Equal<SmsLoginInput, { phone_number: string, sms_code: string, device_token?: string }>>,
   Expect<Equal<SesameError['code'], 0 | 2>>,
   Expect<Equal<SesameError['retryAfter'], number | undefined>>
 ]
