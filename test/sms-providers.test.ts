@@ -106,7 +106,7 @@ t.test('webhook: an unreachable gateway is a 503', async (t) => {
   t.equal((await askForCode(app, newPhone(), 'register')).statusCode, 503)
 })
 
-t.test('twilio: the official SDK POSTs the Messages resource, and the code it carries registers', async (t) => {
+t.test('twilio: one form-encoded POST to the Messages resource of the REST API, with basic auth, and the code it carries registers', async (t) => {
   const api = await startGateway(t, (req) => ({
     sid: 'SM' + 'f'.repeat(32), account_sid: SID, status: 'queued', to: new URLSearchParams(req.body).get('To'), body: ''
   }))
@@ -121,7 +121,7 @@ t.test('twilio: the official SDK POSTs the Messages resource, and the code it ca
   t.equal(req?.url, `/2010-04-01/Accounts/${SID}/Messages.json`)
   t.equal(req?.headers.authorization, `Basic ${Buffer.from(`${SID}:twilio-secret`).toString('base64')}`)
   t.match(req?.headers['content-type'], /^application\/x-www-form-urlencoded/)
-  t.match(req?.headers['user-agent'], /^twilio-node\//)
+  t.match(req?.headers.accept, /application\/json/)
   const form = new URLSearchParams(req?.body)
   t.same([...form.keys()].sort(), ['Body', 'From', 'To'])
   t.equal(form.get('To'), phone)
@@ -140,6 +140,26 @@ t.test('twilio: a Messaging Service SID in TWILIO_FROM is sent as MessagingServi
   const form = new URLSearchParams(api.requests[0]?.body)
   t.equal(form.get('MessagingServiceSid'), service)
   t.equal(form.get('From'), null)
+})
+
+t.test('twilio: an unreachable API is a 503 and leaves no code', async (t) => {
+  const app = await build(t, { ...TWILIO, TWILIO_API_URL: 'http://127.0.0.1:9' })
+  const phone = newPhone()
+  t.equal((await askForCode(app, phone, 'register')).statusCode, 503)
+  t.equal(await app.redis.exists(phoneKeys(phone).smsCode('register')), 0)
+})
+
+t.test('twilio: the log names Twilio\'s error code and message, never the auth token', async (t) => {
+  const { lines, logger } = captureLogs()
+  const api = await startGateway(t, () => ({ code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 }))
+  api.fallback = 401
+  const app = await build(t, { ...TWILIO, TWILIO_API_URL: api.url }, { logger })
+  t.equal((await askForCode(app, newPhone(), 'register')).statusCode, 503)
+  const failure = lines.find((line) => line.msg === 'SMS code not delivered')
+  t.match(failure?.reason, /HTTP 401 \(Twilio error 20003: Authenticate\)/)
+  const all = JSON.stringify(lines)
+  t.notOk(all.includes('twilio-secret'), 'no auth token in the log')
+  t.notOk(all.includes(Buffer.from(`${SID}:twilio-secret`).toString('base64')), 'no authorization header in the log')
 })
 
 t.test('twilio: an error from the API is a 503 and leaves no code', async (t) => {

@@ -11,3 +11,14 @@ export async function withDeadline<T> (work: Promise<T>, ms: number, timeoutErro
     clearTimeout(timer)
   }
 }
+
+/**
+ * An abort signal that fires after `ms`, from a timer this module holds (call `clear` when done). Not
+ * `AbortSignal.timeout`: its timer is weak, and under load or a collection it was seen to fire seconds late
+ * (Node 20 and 24), so a "200 ms" attempt took over a second.
+ */
+export function timeoutSignal (ms: number) {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out', 'TimeoutError')), ms)
+  return { signal: controller.signal, clear: () => clearTimeout(timer) }
+}

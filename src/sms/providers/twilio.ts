@@ -1,47 +1,50 @@
-import type RequestClient from 'twilio/lib/base/RequestClient.js'
+import { timeoutSignal } from '../../runtime/deadline.js'
 import { SmsDeliveryError, type SmsProviderDefinition } from '../provider.js'
 
 const TIMEOUT_MS = 8000
+const TWILIO_API = 'https://api.twilio.com'
 
 /**
- * Twilio's Messages API through the official SDK (loaded only when chosen). TWILIO_FROM is a sender number
- * or a Messaging Service SID (MG…). TWILIO_API_URL sends the SDK's requests to another origin, such as a
- * test server or a proxy; unset, they go to https://api.twilio.com.
+ * Twilio's Programmable Messaging REST API, called directly (no SDK): one form-encoded POST to
+ * /2010-04-01/Accounts/{AccountSid}/Messages.json with HTTP basic auth (the account SID and auth token),
+ * https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource.
+ * TWILIO_FROM is a sender number or a Messaging Service SID (MG…). TWILIO_API_URL sends the request to
+ * another origin, such as a test server or a proxy; unset, it goes to https://api.twilio.com.
  */
 export const twilio: SmsProviderDefinition = {
-  async create (config) {
-    const { default: Twilio } = await import('twilio')
-    const apiUrl = config.TWILIO_API_URL === undefined ? undefined : new URL(config.TWILIO_API_URL)
-
-    // The SDK can only change a host's edge and region, so another origin takes a request client.
-    class RedirectingClient extends Twilio.RequestClient {
-      override request<T> (opts: RequestClient.RequestOptions<T>) {
-        const uri = new URL(opts.uri)
-        if (apiUrl !== undefined) {
-          uri.protocol = apiUrl.protocol
-          uri.host = apiUrl.host
-        }
-        return super.request<T>({ ...opts, uri: uri.href })
-      }
-    }
-
-    const client = Twilio(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, {
-      timeout: TIMEOUT_MS,
-      autoRetry: false,
-      httpClient: apiUrl === undefined ? undefined : new RedirectingClient({ timeout: TIMEOUT_MS })
-    })
+  create (config) {
+    const sid = config.TWILIO_ACCOUNT_SID ?? ''
+    const url = new URL(`/2010-04-01/Accounts/${encodeURIComponent(sid)}/Messages.json`, config.TWILIO_API_URL ?? TWILIO_API)
+    const authorization = `Basic ${Buffer.from(`${sid}:${config.TWILIO_AUTH_TOKEN ?? ''}`).toString('base64')}`
     const from = config.TWILIO_FROM ?? ''
-    const sender = from.startsWith('MG') ? { messagingServiceSid: from } : { from }
+    const sender: Record<string, string> = from.startsWith('MG') ? { MessagingServiceSid: from } : { From: from }
 
     return {
       async send ({ phoneNumber, text }) {
+        let res: Response
+        const timeout = timeoutSignal(TIMEOUT_MS)
         try {
-          await client.messages.create({ to: phoneNumber, body: text, ...sender })
+          res = await fetch(url, {
+            method: 'POST',
+            headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+            body: new URLSearchParams({ To: phoneNumber, ...sender, Body: text }),
+            signal: timeout.signal
+          })
         } catch (err) {
-          // Not the error itself: a network error from the SDK's HTTP client carries the request's auth header.
-          const { status, message } = err as { status?: unknown, message?: unknown }
-          throw new SmsDeliveryError(`Twilio did not take the message: ${typeof status === 'number' ? `HTTP ${status} ` : ''}${String(message)}`)
+          throw new SmsDeliveryError(`Twilio did not answer: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`)
+        } finally {
+          timeout.clear()
         }
+        if (res.ok) {
+          await res.body?.cancel()
+          return
+        }
+        // Twilio's error body is {code, message, more_info, status}; only its code and message are kept.
+        const detail = await res.json().then((body: unknown) => {
+          const { code, message } = (body ?? {}) as { code?: unknown, message?: unknown }
+          return ` (Twilio error ${String(code)}: ${String(message)})`
+        }, () => '')
+        throw new SmsDeliveryError(`Twilio did not take the message: HTTP ${res.status}${detail}`)
       }
     }
   }

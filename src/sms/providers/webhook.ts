@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { timeoutSignal } from '../../runtime/deadline.js'
 import { SmsDeliveryError, type SmsProviderDefinition } from '../provider.js'
 
 /** Every attempt together stays under this, so a failing gateway answers 503 well within 10 s. */
@@ -23,14 +24,13 @@ export const webhook: SmsProviderDefinition = {
         const body = JSON.stringify({ phone_number: phoneNumber, text })
         let failure = 'no attempt made'
         for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS && Date.now() < deadline; attempt++) {
+          const timeout = timeoutSignal(Math.min(timeoutMs, deadline - Date.now()))
           try {
             const res = await fetch(url, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               body,
-              // One plain timeout signal per attempt: combined with AbortSignal.any, Node 20 may collect
-              // the timeout signal before it fires, and the attempt would hang until the deadline.
-              signal: AbortSignal.timeout(Math.min(timeoutMs, deadline - Date.now()))
+              signal: timeout.signal
             })
             await res.body?.cancel()
             if (res.ok) return
@@ -38,6 +38,8 @@ export const webhook: SmsProviderDefinition = {
             if (!retryable(res.status)) break
           } catch (err) {
             failure = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+          } finally {
+            timeout.clear()
           }
           logger.warn({ attempt, failure }, 'SMS webhook attempt failed')
           const backoff = BACKOFF_MS[attempt - 1] ?? 0
