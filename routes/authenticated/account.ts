@@ -7,6 +7,8 @@ import { currentUser } from '../../src/auth/index.js'
 import { SessionsData } from '../../src/schemas/accounts.js'
 import { User } from '../../src/schemas/common.js'
 import { toPublicUser } from '../../src/users/user.js'
+import { SecurityEvent } from '../../src/schemas/events.js'
+import { EXPORT_EVENTS_MAX } from '../../src/events/store.js'
 
 // SPEC §10: the account's whole life. The password check draws on the per-IP budget of §4 as well.
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
@@ -29,13 +31,14 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Everything Sesame keeps about the user (GDPR access and portability), with no secret in it',
       tags: ['user'],
-      response: replies({ export: Type.Object({ user: User, sessions: SessionsData.sessions, events: Type.Array(Type.Unknown()) }) })
+      response: replies({ export: Type.Object({ user: User, sessions: SessionsData.sessions, events: Type.Array(SecurityEvent) }) })
     }
   }, async function (request) {
     const user = currentUser(request)
     const live = await app.sessions.list(user.id)
     const sessions = live.map((s) => ({ ...toPublicSession(s), current: s.id === user.sessionId }))
-    return { code: 1 as const, message: 'ok', export: { user: toPublicUser(user), sessions, events: [] } }
+    const events = await app.events.listForUser(user.id, { limit: EXPORT_EVENTS_MAX })
+    return { code: 1 as const, message: 'ok', export: { user: toPublicUser(user), sessions, events } }
   })
 }
 

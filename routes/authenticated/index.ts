@@ -6,6 +6,7 @@ import logout from './logout.js'
 import sessions from './sessions.js'
 import twoFactor from './two-factor.js'
 import account from './account.js'
+import events from './events.js'
 
 /**
  * Routes that need a token. `authenticate` runs after the body is parsed (a broken body is still
@@ -19,6 +20,7 @@ const authenticatedRoutes: FastifyPluginAsync = async (app) => {
   await app.register(sessions)
   await app.register(twoFactor)
   await app.register(account)
+  await app.register(events)
 }
 
 export default authenticatedRoutes

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentUser } from '../../src/auth/index.js'
 import { replies } from '../../src/schemas/envelope.js'
+import { requestContext } from '../../src/events/types.js'
 import { LogoutAllData } from '../../src/schemas/accounts.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +15,9 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     schema: { summary: 'End this session; the token stops working at once', tags: ['session'], response: replies({}) },
     handler: async function (request) {
       const user = currentUser(request)
-      await sessions.revoke(user.id, user.tokenDigest)
+      if (await sessions.revoke(user.id, user.tokenDigest)) {
+        await app.events.record({ type: 'session.revoked', userId: user.id, data: { session_id: user.sessionId, reason: 'logout' }, context: requestContext(request) })
+      }
       return { code: 1 as const, message: 'logout successful' }
     }
   })
@@ -22,7 +25,9 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/logout/all', {
     schema: { summary: 'End every session of the user', tags: ['session'], response: replies(LogoutAllData) }
   }, async function (request) {
-    const revoked = await sessions.revokeAll(currentUser(request).id)
+    const { id } = currentUser(request)
+    const revoked = await sessions.revokeAll(id)
+    await app.events.record({ type: 'session.revoked', userId: id, data: { reason: 'logout_all', sessions_ended: revoked }, context: requestContext(request) })
     return { code: 1 as const, message: 'all sessions ended', revoked }
   })
 }

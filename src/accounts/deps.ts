@@ -8,6 +8,7 @@ import type { PasswordPolicy } from '../protection/password-policy.js'
 import type { DeviceTokens } from '../protection/devices.js'
 import type { TwoFactor } from '../two-factor/index.js'
 import type { SmsGuard } from '../sms/guard.js'
+import type { Events } from '../events/index.js'
 
 /** What the account operations need. */
 export interface AccountDeps {
@@ -21,6 +22,10 @@ export interface AccountDeps {
   devices: DeviceTokens
   twoFactor: Pick<TwoFactor, 'startSessionOrChallenge'>
   log: FastifyBaseLogger
+  /** Security events (SPEC §14): written with the change they record. */
+  events: Events
+  /** LOGIN_MAX_FAILURES: the failure that reaches it is also a login.locked event. */
+  maxLoginFailures: number
   /** SPEC §2: national phone numbers are read for this country (ISO 3166 alpha-2); unset, only international input. */
   defaultCountry?: string
   smsLoginRegisters?: boolean

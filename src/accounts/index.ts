@@ -20,8 +20,10 @@ export default fp(async (app) => {
     devices: app.deviceTokens,
     twoFactor: app.twoFactor,
     log: app.log,
+    events: app.events,
+    maxLoginFailures: app.config.LOGIN_MAX_FAILURES,
     defaultCountry: app.config.DEFAULT_COUNTRY,
     smsLoginRegisters: app.config.SMS_LOGIN_REGISTERS,
     eraseUser: createUserEraser(app.redis)
   }))
-}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes', 'two-factor'] })
+}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes', 'two-factor', 'events'] })

@@ -7,6 +7,8 @@ import type { StoredUser, User } from '../users/user.js'
 import { PhoneTakenError } from '../users/repository.js'
 import type { AccountDeps } from './deps.js'
 import { normalizePhoneNumber } from './input.js'
+import { noteSmsLimit } from './sms-limit-event.js'
+import { recordLoginFailure } from './login-events.js'
 
 const withoutHash = ({ passwordHash: _hash, ...user }: StoredUser): User => user
 
@@ -23,6 +25,15 @@ export async function requestSmsCode (deps: AccountDeps, body: { phoneNumber?: s
   }
   const phoneNumber = body.purpose === 'delete_account' ? body.user?.phoneNumber ?? '' : given
   if (phoneNumber === undefined) throw fail('validation_failed', "body must have required property 'phone_number'")
+  try {
+    return await sendCode(deps, body, phoneNumber)
+  } catch (err) {
+    noteSmsLimit(deps, { phoneNumber, purpose: body.purpose, userId: body.user?.id, ip: body.ip }, err)
+    throw err
+  }
+}
+
+async function sendCode (deps: AccountDeps, body: Parameters<typeof requestSmsCode>[1], phoneNumber: string) {
   // SPEC §11's guard comes first; the budgets it took are given back if the number's own limits then refuse.
   const admission = await deps.smsGuard.admit({ phoneNumber, purpose: body.purpose, challengeToken: body.challengeToken, ip: body.ip })
   if (admission.testCode !== undefined) return await deps.smsCodes.issueFixed(phoneNumber, body.purpose, admission.testCode)
@@ -52,7 +63,8 @@ export async function logInWithSms (deps: AccountDeps, body: { phoneNumber: stri
   try {
     checked = await deps.smsCodes.check(phoneNumber, 'login', body.smsCode)
   } catch (err) {
-    await deps.loginFailures.record(phoneNumber)
+    const failed = await deps.loginFailures.record(phoneNumber)
+    await recordLoginFailure(deps, (await deps.users.findByPhone(phoneNumber))?.id ?? null, failed, body.context, { method: 'sms' })
     throw err
   }
   let user = await deps.users.findByPhone(phoneNumber)
@@ -65,7 +77,8 @@ export async function logInWithSms (deps: AccountDeps, body: { phoneNumber: stri
     const passwordHash = await deps.passwords.hash(randomBytes(32).toString('base64url'))
     await checked.consume()
     try {
-      user = await deps.users.insert({ phoneNumber, passwordHash, nickname: null })
+      user = await deps.events.write(({ users }) => users.insert({ phoneNumber, passwordHash, nickname: null }),
+        (created) => [{ type: 'user.registered', userId: created.id, data: { method: 'sms' }, context: body.context }])
     } catch (err) {
       if (err instanceof PhoneTakenError) throw fail('sms_code_invalid')
       throw err

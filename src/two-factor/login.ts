@@ -7,6 +7,9 @@ import type { User } from '../users/user.js'
 import type { Challenges } from './challenges.js'
 import type { TwoFactorRepository } from './repository.js'
 import { recoveryCodeHash, totpStep } from './totp.js'
+import type { Events } from '../events/index.js'
+import type { EventData } from '../events/types.js'
+import { recordLoginFailure } from '../accounts/login-events.js'
 
 export interface LoginDeps {
   twoFactor: TwoFactorRepository
@@ -15,6 +18,8 @@ export interface LoginDeps {
   devices: DeviceTokens
   loginFailures: LoginFailureCounter
   users: UsersRepository
+  events: Events
+  maxLoginFailures: number
 }
 
 /** What a login that passed its first factor gives: a session (with a device token), or a second-factor challenge. */
@@ -22,9 +27,11 @@ export type LoginOutcome =
   | { kind: 'session', user: User, token: string, expiresIn: number, deviceToken: string }
   | { kind: 'challenge', challenge: string }
 
-async function startSession (deps: LoginDeps, user: User, context: LoginContext, device?: string): Promise<LoginOutcome> {
+async function startSession (deps: LoginDeps, user: User, context: LoginContext, device?: string, secondFactor = false): Promise<LoginOutcome> {
   const { deviceToken: _presented, ...client } = context
   const session = await deps.sessions.create(user, client)
+  const data: EventData = secondFactor ? { session_id: session.sessionId, second_factor: true } : { session_id: session.sessionId }
+  await deps.events.record({ type: 'login.succeeded', userId: user.id, data, context })
   const deviceToken = await deps.devices.issue(user.phoneNumber, user.id, device)
   return { kind: 'session', user, token: session.token, expiresIn: session.expiresIn, deviceToken }
 }
@@ -63,11 +70,12 @@ export async function completeChallenge (deps: LoginDeps, body: { challenge: str
   const user = await deps.users.findById(pending.userId)
   const passed = totp?.enabled === true && user !== null && await checkSecondFactor(deps, pending.userId, totp.secret, body.code.trim())
   if (!passed || user === null) {
-    await deps.loginFailures.record(pending.phoneNumber, pending.device)
+    const failed = await deps.loginFailures.record(pending.phoneNumber, pending.device)
+    await recordLoginFailure(deps, pending.userId, failed, body.context, { second_factor: true })
     throw fail('second_factor_invalid')
   }
   if (!await deps.challenges.consume(body.challenge)) throw fail('second_factor_invalid', 'the challenge was already used; log in again')
   await deps.loginFailures.clear(pending.phoneNumber, pending.device)
   const { passwordHash: _hash, ...publicUser } = user
-  return await startSession(deps, publicUser, { ...pending.context }, pending.device)
+  return await startSession(deps, publicUser, { ...pending.context }, pending.device, true)
 }
