@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'tap'
-import { build, logIn, loggedInUser } from './support/helper.js'
+import { build, logIn, loggedInUser } from '../support/helper.js'
 
 const SECRET = 'w'.repeat(40)
 

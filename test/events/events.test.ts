@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { build, loggedInUser, logIn, newPhone, PASSWORD, registerUser } from './support/helper.js'
+import { build, loggedInUser, logIn, newPhone, PASSWORD, registerUser } from '../support/helper.js'
 
 const ADMIN_KEY = 'a'.repeat(40)
 
