@@ -41,14 +41,16 @@ export function createEventStore (db: MySQLPromisePool, options: { outbox: boole
 
   /**
    * Writes one event inside the caller's transaction; a uid already written is skipped, and so is an event of a
-   * user who is gone (a logout racing the deletion): the user.deleted event is the last one a user has.
+   * user who is gone (a logout racing the deletion): the user.deleted event is the last one a user has. The
+   * user's row is locked first, so one user's events commit in id order and webhooks can keep that order.
    */
   async function insert (conn: PoolConnection, event: StampedEvent) {
-    const row = [event.uid, event.type, event.userId, new Date(event.at), event.ip, event.userAgent, JSON.stringify(event.data)]
-    const guarded = event.userId !== null && event.type !== 'user.deleted'
-    const [result] = await exec(conn, 'INSERT INTO event (uid, type, user_id, at, ip, user_agent, data) ' +
-      (guarded ? 'SELECT ?, ?, ?, ?, ?, ?, ? FROM DUAL WHERE EXISTS (SELECT 1 FROM user WHERE id = ?)' : 'VALUES (?, ?, ?, ?, ?, ?, ?)') +
-      ' ON DUPLICATE KEY UPDATE id = id', guarded ? [...row, event.userId] : row)
+    if (event.userId !== null && event.type !== 'user.deleted') {
+      const [found] = await withDeadline(conn.execute<RowDataPacket[]>({ sql: 'SELECT id FROM user WHERE id = ? FOR UPDATE', timeout: QUERY_TIMEOUT_MS }, [event.userId]), QUERY_TIMEOUT_MS, timeout)
+      if (found.length === 0) return
+    }
+    const [result] = await exec(conn, 'INSERT INTO event (uid, type, user_id, at, ip, user_agent, data) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id',
+      [event.uid, event.type, event.userId, new Date(event.at), event.ip, event.userAgent, JSON.stringify(event.data)])
     if (result.affectedRows !== 1 || !options.outbox) return
     const id = Number(result.insertId)
     const payload: SecurityEvent = { id, type: event.type, user_id: event.userId, at: event.at, ip: event.ip, user_agent: event.userAgent, data: event.data }
@@ -61,7 +63,10 @@ export function createEventStore (db: MySQLPromisePool, options: { outbox: boole
    * error the connection is destroyed before COMMIT is sent, so MySQL rolls everything back.
    */
   async function write<T> (work: (tx: Transaction) => Promise<T>, events: (result: T) => NewEvent[]): Promise<T> {
-    const conn = await withDeadline(db.getConnection(), QUERY_TIMEOUT_MS, timeout)
+    const pending = db.getConnection()
+    // A connection that arrives after the deadline goes back to the pool instead of leaking out of it.
+    const conn = await withDeadline(pending, QUERY_TIMEOUT_MS, timeout)
+      .catch((err: unknown) => { pending.then((late) => late.release(), () => {}); throw err })
     try {
       await withDeadline(conn.beginTransaction(), QUERY_TIMEOUT_MS, timeout)
       const result = await work({ users: createUsersRepository(conn), conn })
