@@ -34,6 +34,7 @@ import introspectionRoutes from '../routes/introspection/index.js'
 import adminRoutes from '../routes/admin/index.js'
 import admin from './admin/index.js'
 import serviceKeys from './service-keys/index.js'
+import events from './events/index.js'
 
 export interface BuildOptions {
   /** Fastify's logger option; by default a pino logger at LOG_LEVEL with secrets redacted. */
@@ -100,6 +101,7 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     await app.register(auth)
     await app.register(rateLimits)
     await app.register(serviceKeys)
+    await app.register(events)
     await app.register(smsCodes)
     await app.register(passwordPolicy)
     await app.register(twoFactor)

@@ -59,3 +59,12 @@ t.test('scale-out settings: defaults and bad values', async (t) => {
     t.throws(() => loadConfig({ [name ?? '']: value }), new RegExp(name ?? ''), `${name}=${value}`)
   }
 })
+
+t.test('webhook settings: an http(s) URL and a secret of 32+ characters, both or neither', async (t) => {
+  const secret = 'w'.repeat(32)
+  t.match(loadConfig({ WEBHOOK_URL: 'https://hooks.example/sesame', WEBHOOK_SECRET: secret }), { WEBHOOK_URL: 'https://hooks.example/sesame', WEBHOOK_SECRET: secret })
+  t.throws(() => loadConfig({ WEBHOOK_URL: 'ftp://hooks.example', WEBHOOK_SECRET: secret }), /WEBHOOK_URL/)
+  t.throws(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example', WEBHOOK_SECRET: 'w'.repeat(31) }), /WEBHOOK_SECRET/)
+  t.throws(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example' }), /WEBHOOK_SECRET/)
+  t.throws(() => loadConfig({ WEBHOOK_SECRET: secret }), /WEBHOOK_URL/)
+})

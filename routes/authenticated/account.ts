@@ -6,6 +6,7 @@ import { SmsCode } from '../../src/schemas/sms.js'
 import { currentUser } from '../../src/auth/index.js'
 import { ExportData } from '../../src/schemas/accounts.js'
 import { toPublicUser } from '../../src/users/user.js'
+import { EXPORT_EVENTS_MAX } from '../../src/events/store.js'
 
 // SPEC §10: the account's whole life. The password check draws on the per-IP budget of §4 as well.
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
@@ -37,7 +38,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     const user = currentUser(request)
     const live = await app.sessions.list(user.id)
     const sessions = live.map((s) => ({ ...toPublicSession(s), current: s.id === user.sessionId }))
-    return { code: 1 as const, message: 'ok', export: { user: toPublicUser(user), sessions, events: [] } }
+    const events = await app.events.listForUser(user.id, { limit: EXPORT_EVENTS_MAX })
+    return { code: 1 as const, message: 'ok', export: { user: toPublicUser(user), sessions, events } }
   })
 }
 

@@ -7,6 +7,7 @@ import sessions from './sessions.js'
 import twoFactor from './two-factor.js'
 import account from './account.js'
 import phone from './phone.js'
+import events from './events.js'
 
 /**
  * Routes that need a token. `authenticate` runs after the body is parsed (a broken body is still
@@ -21,6 +22,7 @@ const authenticatedRoutes: FastifyPluginAsync = async (app) => {
   await app.register(twoFactor)
   await app.register(account)
   await app.register(phone)
+  await app.register(events)
 }
 
 export default authenticatedRoutes

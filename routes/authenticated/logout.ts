@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentUser } from '../../src/auth/index.js'
 import { replies } from '../../src/schemas/envelope.js'
+import { requestContext } from '../../src/events/types.js'
 import { LogoutAllData } from '../../src/schemas/accounts.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
@@ -9,7 +10,9 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
 
   const logout = async function (request: FastifyRequest) {
     const user = currentUser(request)
-    await sessions.revoke(user.id, user.tokenDigest)
+    if (await sessions.revoke(user.id, user.tokenDigest)) {
+      await app.events.record({ type: 'session.revoked', userId: user.id, data: { session_id: user.sessionId, reason: 'logout' }, context: requestContext(request) })
+    }
     return { code: 1 as const, message: 'logout successful' }
   }
   // Two routes rather than one with two methods, so that each OpenAPI operation has its own operationId.
@@ -27,7 +30,9 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/logout/all', {
     schema: { operationId: 'logoutAll', summary: 'End every session of the user', tags: ['session'], response: replies(LogoutAllData) }
   }, async function (request) {
-    const revoked = await sessions.revokeAll(currentUser(request).id)
+    const { id } = currentUser(request)
+    const revoked = await sessions.revokeAll(id)
+    await app.events.record({ type: 'session.revoked', userId: id, data: { reason: 'logout_all', sessions_ended: revoked }, context: requestContext(request) })
     return { code: 1 as const, message: 'all sessions ended', revoked }
   })
 }

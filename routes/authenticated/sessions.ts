@@ -3,6 +3,7 @@ import { currentUser } from '../../src/auth/index.js'
 import { fail } from '../../src/http/errors.js'
 import { toPublicSession } from '../../src/sessions/public.js'
 import { replies } from '../../src/schemas/envelope.js'
+import { requestContext } from '../../src/events/types.js'
 import { SessionParams, SessionsData } from '../../src/schemas/accounts.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
@@ -32,6 +33,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   }, async function (request) {
     const user = currentUser(request)
     if (!await sessions.revokeById(user.id, request.params.id)) throw fail('not_found', 'no such session')
+    await app.events.record({ type: 'session.revoked', userId: user.id, data: { session_id: request.params.id, reason: 'ended' }, context: requestContext(request) })
     return { code: 1 as const, message: 'session ended' }
   })
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentUser } from '../../src/auth/index.js'
+import { requestContext } from '../../src/events/types.js'
 import { replies } from '../../src/schemas/envelope.js'
 import { DisableTwoFactorBody, EnableData, SetupData, TotpCodeBody } from '../../src/schemas/two-factor.js'
 
@@ -16,7 +17,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/user/2fa/enable', {
     schema: { operationId: 'enableTwoFactor', errors: ['second_factor_invalid'], summary: 'Turn two-factor login on with a first code; returns 10 recovery codes, shown once', tags: ['two-factor'], body: TotpCodeBody, response: replies(EnableData) }
   }, async function (request) {
-    const { recoveryCodes } = await twoFactor.enable(currentUser(request), request.body.code)
+    const { recoveryCodes } = await twoFactor.enable(currentUser(request), request.body.code, requestContext(request))
     return { code: 1 as const, message: 'two-factor login is on; keep the recovery codes somewhere safe', recovery_codes: recoveryCodes }
   })
 
@@ -25,7 +26,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.limitAttemptsByIp,
     schema: { operationId: 'disableTwoFactor', errors: ['wrong_password', 'second_factor_invalid', 'rate_limited'], summary: 'Turn two-factor login off (password and a TOTP or recovery code)', tags: ['two-factor'], body: DisableTwoFactorBody, response: replies({}) }
   }, async function (request) {
-    await twoFactor.disable(currentUser(request), request.body)
+    await twoFactor.disable(currentUser(request), request.body, requestContext(request))
     return { code: 1 as const, message: 'two-factor login is off' }
   })
 }

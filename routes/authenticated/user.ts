@@ -4,6 +4,7 @@ import { toPublicUser } from '../../src/users/user.js'
 import { replies } from '../../src/schemas/envelope.js'
 import { User, UserFields } from '../../src/schemas/common.js'
 import { ChangePasswordBody, NicknameBody } from '../../src/schemas/accounts.js'
+import { requestContext } from '../../src/events/types.js'
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
@@ -36,7 +37,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     await accounts.changePassword(currentUser(request), {
       oldPassword: request.body.old_password,
       newPassword: request.body.new_password
-    })
+    }, requestContext(request))
     return { code: 1 as const, message: 'password changed' }
   })
 }

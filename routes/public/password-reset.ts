@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { requestContext } from '../../src/events/types.js'
 import { replies } from '../../src/schemas/envelope.js'
 import { PasswordResetBody } from '../../src/schemas/sms.js'
 
@@ -18,7 +19,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
       phoneNumber: request.body.phone_number,
       smsCode: request.body.sms_code,
       newPassword: request.body.new_password
-    })
+    }, requestContext(request))
     return { code: 1 as const, message: 'password reset; log in with the new password' }
   })
 }

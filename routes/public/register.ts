@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { toPublicUser } from '../../src/users/user.js'
+import { requestContext } from '../../src/events/types.js'
 import { replies } from '../../src/schemas/envelope.js'
 import { User } from '../../src/schemas/common.js'
 import { RegisterBody, VerifiedRegisterBody } from '../../src/schemas/accounts.js'
@@ -18,7 +19,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async function (request, reply) {
     const { phone_number: phoneNumber, password, nickname, sms_code: smsCode } = request.body
-    const user = await accounts.register({ phoneNumber, password, nickname, smsCode })
+    const user = await accounts.register({ phoneNumber, password, nickname, smsCode }, requestContext(request))
     return reply.code(201).send({ code: 1, message: 'register successful', user: toPublicUser(user) })
   })
 }

@@ -6,8 +6,10 @@ import type { AccountDeps } from './deps.js'
 import { verifyCurrentPassword } from '../passwords/current-password.js'
 import { normalizeNickname, normalizePhoneNumber, requireWellFormedPassword } from './input.js'
 import { logInWithSms, requestSmsCode } from './sms-login.js'
-import { deleteAccount } from './deletion.js'
+import { deleteAccount, eraseAccount } from './deletion.js'
 import { changePhone } from './phone-change.js'
+import type { EventContext } from '../events/types.js'
+import { recordLoginFailure } from './login-events.js'
 
 export type { AccountDeps } from './deps.js'
 
@@ -15,7 +17,7 @@ export type { AccountDeps } from './deps.js'
  * Creates a user. A code that is sent is checked, whatever PHONE_VERIFICATION says: checked first, so
  * that a wrong code never tells whether the number is registered; used up last, so phone_taken leaves it usable.
  */
-async function register (deps: AccountDeps, body: { phoneNumber: string, password: string, nickname?: string | null, smsCode?: string }) {
+async function register (deps: AccountDeps, body: { phoneNumber: string, password: string, nickname?: string | null, smsCode?: string }, context: EventContext = {}) {
   requireWellFormedPassword(body.password)
   const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber, deps.defaultCountry), nickname: normalizeNickname(body.nickname) }
   if (input.smsCode !== undefined) {
@@ -26,7 +28,8 @@ async function register (deps: AccountDeps, body: { phoneNumber: string, passwor
   await deps.passwordPolicy.assertAllowed(input.password)
   const passwordHash = await deps.passwords.hash(input.password)
   try {
-    return await deps.users.insert({ phoneNumber: input.phoneNumber, passwordHash, nickname: input.nickname })
+    return await deps.events.write(({ users }) => users.insert({ phoneNumber: input.phoneNumber, passwordHash, nickname: input.nickname }),
+      (user) => [{ type: 'user.registered', userId: user.id, context }])
   } catch (err) {
     if (err instanceof PhoneTakenError) throw fail('phone_taken')
     throw err
@@ -46,7 +49,8 @@ async function logIn (deps: AccountDeps, body: { phoneNumber: string, password: 
   const found = await deps.users.findByPhone(input.phoneNumber)
   const valid = await deps.loginFailures.check(input.phoneNumber, device, async () => found === null
     ? await deps.passwords.verifyUnknown(input.password)
-    : await deps.passwords.verify(found.passwordHash, input.password))
+    : await deps.passwords.verify(found.passwordHash, input.password),
+  { onFailure: async (failures) => await recordLoginFailure(deps, found?.id ?? null, failures, body.context) })
   if (found === null || !valid) throw fail('invalid_credentials')
   // Only after the password check, so a ban tells nothing to someone who does not know the password.
   if (found.bannedAt !== null) throw fail('account_banned')
@@ -68,7 +72,7 @@ async function upgradeHash (deps: AccountDeps, user: StoredUser, password: strin
 }
 
 /** Changes the password after checking the old one; every other session of the user ends first. */
-async function changePassword (deps: AccountDeps, user: SessionUser, input: { oldPassword: string, newPassword: string }) {
+async function changePassword (deps: AccountDeps, user: SessionUser, input: { oldPassword: string, newPassword: string }, context: EventContext = {}) {
   requireWellFormedPassword(input.oldPassword, 'old_password')
   requireWellFormedPassword(input.newPassword, 'new_password')
   await verifyCurrentPassword(deps, user, input.oldPassword)
@@ -77,7 +81,8 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
   // End the others before writing (if the write then fails, nothing is half-done) and again after it: a
   // login that checked the old password keeps no session (SPEC §4; see startSession in src/two-factor/login.ts).
   const revoked = await deps.sessions.revokeAll(user.id, user.tokenDigest)
-  await deps.users.updatePasswordHash(user.id, passwordHash, true)
+  await deps.events.write(({ users }) => users.updatePasswordHash(user.id, passwordHash, true),
+    () => [{ type: 'password.changed', userId: user.id, data: { sessions_ended: revoked }, context }])
   const raced = await deps.sessions.revokeAll(user.id, user.tokenDigest)
   await deps.devices.dropAll(user.phoneNumber)
   return { revoked: revoked + raced }
@@ -88,7 +93,7 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
  * (an unknown number has none, so it fails the same way) and used up only once the new hash is ready.
  * Then every session ends and the number's failed-login counter (SPEC §4) is cleared.
  */
-async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, smsCode: string, newPassword: string }) {
+async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, smsCode: string, newPassword: string }, context: EventContext = {}) {
   requireWellFormedPassword(body.newPassword, 'new_password')
   const input = { ...body, phoneNumber: normalizePhoneNumber(body.phoneNumber, deps.defaultCountry) }
   const checked = await deps.smsCodes.check(input.phoneNumber, 'reset_password', input.smsCode)
@@ -98,7 +103,8 @@ async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, sm
   const passwordHash = await deps.passwords.hash(input.newPassword)
   await checked.consume()
   // Write, then revoke: a session started with the old password before the write still ends.
-  await deps.users.updatePasswordHash(user.id, passwordHash, true)
+  await deps.events.write(({ users }) => users.updatePasswordHash(user.id, passwordHash, true),
+    () => [{ type: 'password.reset', userId: user.id, context }])
   await deps.sessions.revokeAll(user.id)
   await deps.devices.dropAll(input.phoneNumber)
   await deps.loginFailures.reset(input.phoneNumber)
@@ -116,15 +122,17 @@ async function updateNickname (deps: AccountDeps, user: SessionUser, requested: 
 /** The account operations, bound to their dependencies. */
 export function createAccounts (deps: AccountDeps) {
   return {
-    register: (input: Parameters<typeof register>[1]) => register(deps, input),
+    register: (input: Parameters<typeof register>[1], context?: EventContext) => register(deps, input, context),
     logIn: (input: Parameters<typeof logIn>[1]) => logIn(deps, input),
-    changePassword: (user: SessionUser, input: Parameters<typeof changePassword>[2]) => changePassword(deps, user, input),
-    resetPassword: (input: Parameters<typeof resetPassword>[1]) => resetPassword(deps, input),
+    changePassword: (user: SessionUser, input: Parameters<typeof changePassword>[2], context?: EventContext) => changePassword(deps, user, input, context),
+    resetPassword: (input: Parameters<typeof resetPassword>[1], context?: EventContext) => resetPassword(deps, input, context),
     updateNickname: (user: SessionUser, nickname: string | null | undefined) => updateNickname(deps, user, nickname),
     requestSmsCode: (input: Parameters<typeof requestSmsCode>[1]) => requestSmsCode(deps, input),
     logInWithSms: (input: Parameters<typeof logInWithSms>[1]) => logInWithSms(deps, input),
     deleteAccount: (user: SessionUser, proof: Parameters<typeof deleteAccount>[2]) => deleteAccount(deps, user, proof),
-    changePhone: (user: SessionUser, input: Parameters<typeof changePhone>[2]) => changePhone(deps, user, input)
+    changePhone: (user: SessionUser, input: Parameters<typeof changePhone>[2]) => changePhone(deps, user, input),
+    /** The deletion without a proof, for DELETE /admin/users/:id. */
+    eraseAccount: (user: Parameters<typeof eraseAccount>[1], data?: Parameters<typeof eraseAccount>[2]) => eraseAccount(deps, user, data)
   }
 }
 

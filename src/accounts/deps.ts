@@ -11,6 +11,7 @@ import type { SmsGuard } from '../sms/guard.js'
 import type { SmsNotices } from '../sms/notices.js'
 import type { PhoneCache } from '../sessions/phone-change.js'
 import type { NumberKeys } from './number-keys.js'
+import type { Events } from '../events/index.js'
 
 /** What the account operations need. */
 export interface AccountDeps {
@@ -24,6 +25,10 @@ export interface AccountDeps {
   devices: DeviceTokens
   twoFactor: Pick<TwoFactor, 'startSessionOrChallenge'>
   log: FastifyBaseLogger
+  /** Security events (SPEC §14): written with the change they record. */
+  events: Events
+  /** LOGIN_MAX_FAILURES: the failure that reaches it is also a login.locked event. */
+  maxLoginFailures: number
   /** SPEC §2: national phone numbers are read for this country (ISO 3166 alpha-2); unset, only international input. */
   defaultCountry?: string
   smsLoginRegisters?: boolean

@@ -22,6 +22,8 @@ export default fp(async (app) => {
     devices: app.deviceTokens,
     twoFactor: app.twoFactor,
     log: app.log,
+    events: app.events,
+    maxLoginFailures: app.config.LOGIN_MAX_FAILURES,
     defaultCountry: app.config.DEFAULT_COUNTRY,
     smsLoginRegisters: app.config.SMS_LOGIN_REGISTERS,
     eraseUser: createUserEraser(app.redis, app.sessions.forgetUser),
@@ -29,4 +31,4 @@ export default fp(async (app) => {
     numberKeys: createNumberKeys(app.redis),
     smsNotices: app.smsNotices
   }))
-}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes', 'two-factor'] })
+}, { name: 'accounts', dependencies: ['users-repository', 'passwords', 'password-policy', 'sessions', 'rate-limits', 'sms-codes', 'two-factor', 'events'] })

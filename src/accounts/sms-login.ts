@@ -7,6 +7,8 @@ import { PhoneTakenError } from '../users/repository.js'
 import type { AccountDeps } from './deps.js'
 import { normalizePhoneNumber } from './input.js'
 import { changePhoneScope } from './phone-change.js'
+import { noteSmsLimit } from './sms-limit-event.js'
+import { recordLoginFailure } from './login-events.js'
 
 /**
  * Sends a one-time code (SPEC §9). The answer never tells whether the number is registered: a code that
@@ -21,6 +23,15 @@ export async function requestSmsCode (deps: AccountDeps, body: { phoneNumber?: s
   }
   const phoneNumber = body.purpose === 'delete_account' ? body.user?.phoneNumber ?? '' : given
   if (phoneNumber === undefined) throw fail('validation_failed', "body must have required property 'phone_number'")
+  try {
+    return await sendCode(deps, body, phoneNumber)
+  } catch (err) {
+    noteSmsLimit(deps, { phoneNumber, purpose: body.purpose, userId: body.user?.id, ip: body.ip }, err)
+    throw err
+  }
+}
+
+async function sendCode (deps: AccountDeps, body: Parameters<typeof requestSmsCode>[1], phoneNumber: string) {
   // SPEC §11's guard comes first; the budgets it took are given back if the number's own limits then refuse.
   const admission = await deps.smsGuard.admit({ phoneNumber, purpose: body.purpose, challengeToken: body.challengeToken, ip: body.ip })
   // A change_phone code is for the account that asked for it (src/accounts/phone-change.ts).
@@ -58,14 +69,15 @@ export async function logInWithSms (deps: AccountDeps, body: { phoneNumber: stri
       return false
     }
     return user !== null || deps.smsLoginRegisters === true
-  })
+  }, { onFailure: async (failures) => await recordLoginFailure(deps, user?.id ?? null, failures, body.context, { method: 'sms' }) })
   if (!valid || checked === undefined) throw refusal
   let registered = false
   if (user === null) {
     const passwordHash = await deps.passwords.hash(randomBytes(32).toString('base64url'))
     await checked.consume()
     try {
-      user = await deps.users.insert({ phoneNumber, passwordHash, nickname: null })
+      user = await deps.events.write(({ users }) => users.insert({ phoneNumber, passwordHash, nickname: null }),
+        (created) => [{ type: 'user.registered', userId: created.id, data: { method: 'sms' }, context: body.context }])
     } catch (err) {
       if (err instanceof PhoneTakenError) throw fail('sms_code_invalid')
       throw err

@@ -108,6 +108,10 @@ function checkCombinations (config: Config) {
   if (config.SMS_TEST_NUMBERS !== undefined && config.SMS_TEST_NUMBERS_UNTIL === undefined && config.NODE_ENV === 'production') {
     throw configError('SMS_TEST_NUMBERS_UNTIL', 'is required when SMS_TEST_NUMBERS is set and NODE_ENV=production (test numbers must end)')
   }
+  // SPEC §14: webhooks need both; one alone would silently send nothing (or sign nothing).
+  if ((config.WEBHOOK_URL === undefined) !== (config.WEBHOOK_SECRET === undefined)) {
+    throw configError(config.WEBHOOK_URL === undefined ? 'WEBHOOK_URL' : 'WEBHOOK_SECRET', 'is required when the other of WEBHOOK_URL and WEBHOOK_SECRET is set')
+  }
   for (const variable of PROVIDER_SETTINGS[config.SMS_PROVIDER]) {
     const value = config[variable]
     if (value === undefined || value === '') throw configError(variable, `is required when SMS_PROVIDER=${config.SMS_PROVIDER}`)

@@ -44,6 +44,13 @@ const BUSY_WAIT_MS = 8000
 
 type Outcome = 'wrong' | 'right' | 'released'
 
+export interface CheckOptions {
+  /** A right answer clears the failures (a login); a signed-in user's re-check leaves them. Default true. */
+  clears?: boolean
+  /** Called after a wrong answer with the failures now counted (security events, SPEC §14). */
+  onFailure?: (failures: number) => Promise<void>
+}
+
 /**
  * The per-account failure budget (SPEC §4), keyed by phone number, in Redis so that every instance shares
  * it. Every route that checks a password or a second factor runs that check through `check`. A login from
@@ -75,16 +82,19 @@ export function createLoginFailureCounter (redis: Redis | Cluster, settings: { m
      * counts as a failure; a right login (`clears`) clears the budget it drew on (a known device's own one
      * leaves a stranger's lockout of the number in place), a signed-in user's re-check does not.
      */
-    async check (phoneNumber: string, device: string | undefined, verify: () => Promise<boolean>, clears = true) {
+    async check (phoneNumber: string, device: string | undefined, verify: () => Promise<boolean>, options: CheckOptions = {}) {
+      const { clears = true, onFailure } = options
       const key = keyOf(phoneNumber, device)
       const blockedFor = await attempt(key)
       if (blockedFor > 0) throw rateLimited(blockedFor)
       let outcome: Outcome | undefined
+      let failures = 0
       try {
         outcome = await verify() ? (clears ? 'right' : 'released') : 'wrong'
       } finally {
-        await run.sesameLoginAttemptSettle(key, outcome ?? 'released')
+        failures = await run.sesameLoginAttemptSettle(key, outcome ?? 'released')
       }
+      if (outcome === 'wrong') await onFailure?.(failures)
       return outcome !== 'wrong'
     },
     /** After a reset proven by an SMS code, or a deletion: the number's shared budget starts afresh. */

@@ -42,7 +42,8 @@ export function createMetrics () {
       labelNames: ['dependency', 'source'] as const,
       registers: [registry]
     }),
-    ...smsMetrics(registry)
+    ...smsMetrics(registry),
+    ...webhookMetrics(registry)
   }
   // Always 1: the labels say which build answers, for dashboards and "mixed versions" alerts.
   new Gauge({ name: 'sesame_build_info', help: 'The running build', labelNames: ['version', 'node'] as const, aggregator: 'first', registers: [registry] })
@@ -53,6 +54,7 @@ export function createMetrics () {
   for (const dependency of ['redis', 'mysql']) metrics.dependencyErrors.inc({ dependency, source: 'request' }, 0)
   for (const limit of SMS_LIMITS) metrics.smsRefused.inc({ limit }, 0)
   metrics.smsDailyCapReached.inc(0)
+  for (const result of WEBHOOK_RESULTS) metrics.webhooks.inc({ result }, 0)
   return metrics
 }
 
@@ -83,6 +85,24 @@ const smsMetrics = (registry: Registry) => ({
   smsDailyCapReached: new Counter({
     name: 'sesame_sms_daily_cap_reached_total',
     help: 'Times SMS_LIMIT_DAILY was reached (once per window, across instances): an attack or a launch',
+    registers: [registry]
+  })
+})
+
+/** Webhook deliveries (SPEC §14): delivered, retried (an attempt failed, another is due) and failed (given up after 24 h). */
+export const WEBHOOK_RESULTS = ['delivered', 'retried', 'failed'] as const
+
+const webhookMetrics = (registry: Registry) => ({
+  webhooks: new Counter({
+    name: 'sesame_webhooks_total',
+    help: 'Webhook delivery attempts by result: delivered, retried (will try again), failed (given up after 24 h)',
+    labelNames: ['result'] as const,
+    registers: [registry]
+  }),
+  webhookBacklogAge: new Gauge({
+    name: 'sesame_webhook_backlog_age_seconds',
+    help: 'Age of the oldest webhook delivery still waiting (0: none)',
+    aggregator: 'max',
     registers: [registry]
   })
 })

@@ -16,6 +16,6 @@ export interface CurrentPasswordDeps {
 export async function verifyCurrentPassword (deps: CurrentPasswordDeps, user: { id: number, phoneNumber: string }, password: string) {
   const record = await deps.users.findById(user.id)
   const valid = await deps.loginFailures.check(user.phoneNumber, undefined, async () =>
-    record !== null && await deps.passwords.verify(record.passwordHash, password), false)
+    record !== null && await deps.passwords.verify(record.passwordHash, password), { clears: false })
   if (!valid) throw fail('wrong_password')
 }

@@ -40,3 +40,5 @@ export const smsBudgetKeys = {
 }
 /** A pending second-factor challenge, by the SHA-256 of its secret (single key, so no hash tag needed). */
 export const twoFactorChallengeKey = (digest: string) => `${KEY_PREFIX}2fa-challenge:${digest}`
+/** Security events whose MySQL write failed (a logout while MySQL is away), JSON, waiting to be written (SPEC §14). */
+export const PENDING_EVENTS_KEY = `${KEY_PREFIX}{events}:pending`

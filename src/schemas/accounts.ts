@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { ref } from './kinds.js'
 import { IsoTime, Nickname, Password, PhoneNumber, User } from './common.js'
 import { SmsCode } from './sms.js'
+import { SecurityEvent } from './events.js'
 
 export const RegisterBody = (passwordMinLength: number) => Type.Object({
   phone_number: PhoneNumber,
@@ -78,5 +79,5 @@ export const SessionsData = { sessions: Type.Array(Session) }
 
 /** GET /user/export (SPEC §10): everything Sesame keeps about the user, no secret in it. */
 export const ExportData = {
-  export: Type.Object({ user: User, sessions: SessionsData.sessions, events: Type.Array(Type.Unknown()) })
+  export: Type.Object({ user: User, sessions: SessionsData.sessions, events: Type.Array(SecurityEvent) })
 }

@@ -63,7 +63,7 @@ export function createSmsBudgets (redis: Redis | Cluster, limits: BudgetLimits, 
         await release()
         events.refused(budget.limit)
         if (firstRefusal === 1) events.dailyCapReached()
-        throw rateLimited(waitMs / 1000)
+        throw Object.assign(rateLimited(waitMs / 1000), { smsLimit: budget.limit })
       }
       taken.push(budget.key)
     }

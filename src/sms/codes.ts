@@ -72,8 +72,9 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
         keys.smsCooldown, keys.smsSent, Date.now(), CODE_COOLDOWN_SECONDS * 1000, DAY_MS, CODES_PER_DAY, slot
       )
       if (allowed !== 1) {
-        settings.onRefused?.(allowed === 0 ? 'cooldown' : 'daily_per_number')
-        throw rateLimited(waitMs / 1000)
+        const limit = allowed === 0 ? 'cooldown' : 'daily_per_number'
+        settings.onRefused?.(limit)
+        throw Object.assign(rateLimited(waitMs / 1000), { smsLimit: limit })
       }
       const retryAfter = Math.ceil(waitMs / 1000)
       if (!deliver) return { retryAfter }

@@ -8,14 +8,15 @@ import { createChallenges } from './challenges.js'
 import { completeChallenge, startSessionOrChallenge, type LoginDeps } from './login.js'
 import { disable, enable, setUp, type ManageDeps } from './manage.js'
 import { createTwoFactorRepository } from './repository.js'
+import type { EventContext } from '../events/types.js'
 
 function createTwoFactor (deps: LoginDeps & ManageDeps) {
   return {
     startSessionOrChallenge: (user: StoredUser, context: LoginContext, device?: string) => startSessionOrChallenge(deps, user, context, device),
     completeChallenge: (input: Parameters<typeof completeChallenge>[1]) => completeChallenge(deps, input),
     setUp: (user: SessionUser) => setUp(deps, user),
-    enable: (user: SessionUser, code: string) => enable(deps, user, code),
-    disable: (user: SessionUser, input: Parameters<typeof disable>[2]) => disable(deps, user, input),
+    enable: (user: SessionUser, code: string, context?: EventContext) => enable(deps, user, code, context),
+    disable: (user: SessionUser, input: Parameters<typeof disable>[2], context?: EventContext) => disable(deps, user, input, context),
     isEnabled: async (userId: number) => (await deps.twoFactor.find(userId))?.enabled === true
   }
 }
@@ -41,6 +42,8 @@ export default fp(async (app) => {
     loginFailures: app.loginFailures,
     users: app.usersRepository,
     eraseUser: createUserEraser(app.redis, app.sessions.forgetUser),
-    passwords: app.passwords
+    passwords: app.passwords,
+    events: app.events,
+    maxLoginFailures: app.config.LOGIN_MAX_FAILURES
   }))
-}, { name: 'two-factor', dependencies: ['mysql', 'redis', 'sessions', 'rate-limits', 'users-repository', 'passwords'] })
+}, { name: 'two-factor', dependencies: ['mysql', 'redis', 'sessions', 'rate-limits', 'users-repository', 'passwords', 'events'] })

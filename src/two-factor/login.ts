@@ -7,6 +7,9 @@ import { credentialStamp, withoutSecrets, type StoredUser, type User } from '../
 import type { Challenges } from './challenges.js'
 import type { TwoFactorRepository } from './repository.js'
 import { recoveryCodeHash, totpStep } from './totp.js'
+import type { Events } from '../events/index.js'
+import type { EventData } from '../events/types.js'
+import { recordLoginFailure } from '../accounts/login-events.js'
 
 export interface LoginDeps {
   twoFactor: TwoFactorRepository
@@ -16,6 +19,8 @@ export interface LoginDeps {
   loginFailures: LoginFailureCounter
   users: UsersRepository
   eraseUser: (userId: number) => Promise<number>
+  events: Events
+  maxLoginFailures: number
 }
 
 /** What a login that passed its first factor gives: a session (with a device token), or a second-factor challenge. */
@@ -29,7 +34,7 @@ export type LoginOutcome =
  * ended before its token leaves, so the change wins every race (SPEC §4). Those changes write MySQL first
  * and end the sessions after, so a session made before that read is ended by them instead.
  */
-async function startSession (deps: LoginDeps, user: User, context: LoginContext, device: string | undefined, stamp: string): Promise<LoginOutcome> {
+async function startSession (deps: LoginDeps, user: User, context: LoginContext, device: string | undefined, stamp: string, secondFactor = false): Promise<LoginOutcome> {
   const { deviceToken: _presented, ...client } = context
   const session = await deps.sessions.create(user, client)
   let current: StoredUser | null
@@ -47,6 +52,8 @@ async function startSession (deps: LoginDeps, user: User, context: LoginContext,
     await deps.sessions.revoke(user.id, session.digest)
     throw fail(current.bannedAt === null ? 'invalid_credentials' : 'account_banned')
   }
+  const data: EventData = secondFactor ? { session_id: session.sessionId, second_factor: true } : { session_id: session.sessionId }
+  await deps.events.record({ type: 'login.succeeded', userId: user.id, data, context })
   const deviceToken = await deps.devices.issue(user.phoneNumber, user.id, device)
   return { kind: 'session', user, token: session.token, expiresIn: session.expiresIn, deviceToken }
 }
@@ -85,8 +92,8 @@ export async function completeChallenge (deps: LoginDeps, body: { challenge: str
   const passed = await deps.loginFailures.check(pending.phoneNumber, pending.device, async () => {
     const totp = await deps.twoFactor.find(pending.userId)
     return totp?.enabled === true && user !== null && await checkSecondFactor(deps, pending.userId, totp.secret, body.code.trim())
-  })
+  }, { onFailure: async (failures) => await recordLoginFailure(deps, pending.userId, failures, body.context, { second_factor: true }) })
   if (!passed || user === null) throw fail('second_factor_invalid')
   if (!await deps.challenges.consume(body.challenge)) throw fail('second_factor_invalid', 'the challenge was already used; log in again')
-  return await startSession(deps, withoutSecrets(user), { ...pending.context }, pending.device, pending.stamp)
+  return await startSession(deps, withoutSecrets(user), { ...pending.context }, pending.device, pending.stamp, true)
 }

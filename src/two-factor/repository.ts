@@ -1,6 +1,7 @@
 import type { MySQLPromisePool } from '@fastify/mysql'
 import type { ResultSetHeader, RowDataPacket } from 'mysql2'
 import { DependencyTimeoutError } from '../http/dependency-failures.js'
+import type { PoolConnection } from 'mysql2/promise'
 import { withDeadline } from '../runtime/deadline.js'
 
 const QUERY_TIMEOUT_MS = 1500
@@ -31,7 +32,7 @@ export function createTwoFactorRepository (db: MySQLPromisePool) {
     },
 
     /** Turns 2FA on with the step of the code that proved the secret, and replaces the recovery codes, in one transaction. */
-    async enable (userId: number, step: number, codeHashes: string[]) {
+    async enable (userId: number, step: number, codeHashes: string[], alsoInTransaction: (conn: PoolConnection) => Promise<void> = async () => {}) {
       const connection = await db.getConnection()
       try {
         await connection.beginTransaction()
@@ -41,6 +42,7 @@ export function createTwoFactorRepository (db: MySQLPromisePool) {
         if (result.affectedRows !== 1) { await connection.rollback(); return false }
         await connection.execute('DELETE FROM user_recovery_code WHERE user_id = ?', [userId])
         await connection.query('INSERT INTO user_recovery_code (user_id, code_hash) VALUES ?', [codeHashes.map((hash) => [userId, hash])])
+        await alsoInTransaction(connection)
         await connection.commit()
         return true
       } catch (err) {
@@ -51,9 +53,10 @@ export function createTwoFactorRepository (db: MySQLPromisePool) {
       }
     },
 
-    async disable (userId: number) {
-      await run<ResultSetHeader>('DELETE FROM user_recovery_code WHERE user_id = ?', [userId])
-      await run<ResultSetHeader>('DELETE FROM user_totp WHERE user_id = ?', [userId])
+    /** Turns 2FA off inside the caller's transaction (with its 2fa.disabled event). */
+    async disable (conn: PoolConnection, userId: number) {
+      await conn.execute('DELETE FROM user_recovery_code WHERE user_id = ?', [userId])
+      await conn.execute('DELETE FROM user_totp WHERE user_id = ?', [userId])
     },
 
     /** Accepts a time step once: only a step later than the last accepted one moves it (atomic in MySQL). */

@@ -1,5 +1,6 @@
 import type { MySQLPromisePool } from '@fastify/mysql'
 import type { ResultSetHeader, RowDataPacket } from 'mysql2'
+import type { PoolConnection } from 'mysql2/promise'
 import { DependencyTimeoutError } from '../http/dependency-failures.js'
 import { withDeadline } from '../runtime/deadline.js'
 
@@ -34,7 +35,7 @@ const toStoredUser = (row: UserRow): StoredUser => ({
 
 const isDuplicateKey = (err: unknown) => (err as { code?: string } | null)?.code === 'ER_DUP_ENTRY'
 
-export function createUsersRepository (db: MySQLPromisePool) {
+export function createUsersRepository (db: Pick<MySQLPromisePool, 'execute'> | PoolConnection) {
   /**
    * One prepared statement under QUERY_TIMEOUT_MS. mysql2's `timeout` covers only the execution: not the
    * wait for a pooled connection (which grows with every request queued behind a hung server) nor the

@@ -76,3 +76,18 @@ t.test('the lookup reads the number like every other route: national input with 
     t.same([res.statusCode, res.json().user?.id], [200, user.id], spelling)
   }
 })
+
+t.test('a ban on one instance is refused on the other within 100 ms, for every token of the user, 50 requests at once', async (t) => {
+  const a = await build(t, { ...env, MAX_SESSIONS_PER_USER: '50' })
+  const b = await build(t, { ...env, MAX_SESSIONS_PER_USER: '50' })
+  const { user, phone } = await loggedInUser(a)
+  const tokens: string[] = []
+  for (let i = 0; i < 50; i++) tokens.push(await logIn(i % 2 === 0 ? a : b, phone))
+  const banned = await asAdmin(a, 'POST', `/admin/users/${user.id}/ban`)
+  const answeredAt = performance.now()
+  t.equal(banned.json().revoked, 50)
+  const replies = await Promise.all(tokens.map((token) => b.inject({ method: 'GET', url: '/user', headers: { token } })))
+  const within = performance.now() - answeredAt
+  t.comment(`50 requests at once on instance B, every one refused, all answered within ${within.toFixed(1)} ms of the ban reply (no token is trusted from memory: each resolve asks Redis)`)
+  t.ok(replies.every((res) => res.statusCode === 401 && res.json().error === 'token_invalid'), 'every token is refused on B, the first request after the ban')
+})
