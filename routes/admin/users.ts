@@ -43,6 +43,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/users/:id', {
     schema: {
+      operationId: 'deleteUser',
+      errors: ['not_found'],
       summary: 'Delete a user as DELETE /user does: every session ends, the rows go, only the user.deleted event stays',
       params: UserIdParams,
       response: replies({})

@@ -6,6 +6,8 @@ import { EventsData, EventsQuery } from '../../src/schemas/events.js'
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/user/events', {
     schema: {
+      operationId: 'listSecurityEvents',
+      errors: [],
       summary: "The user's security events of the last 90 days, newest first, 50 a page",
       description: 'For the next page, pass the id of the last event of this one as ?before.',
       tags: ['user'],

@@ -1,3 +1,4 @@
+import { phoneChanged, type EventContext } from '../events/types.js'
 import { fail } from '../http/errors.js'
 import { phoneChangedText } from '../i18n/sms.js'
 import type { Language } from '../i18n/language.js'
@@ -20,7 +21,7 @@ export const changePhoneScope = (userId: number) => `u${userId}`
  * and gives the cached user the new number unless a newer change got there first (if it fails, MySQL is put
  * back, so a 503 means nothing changed); the old number's keys follow (number-keys.ts); the old number is told.
  */
-export async function changePhone (deps: AccountDeps, user: SessionUser, body: { newPhoneNumber: string, smsCode: string, password: string, language?: Language }): Promise<User> {
+export async function changePhone (deps: AccountDeps, user: SessionUser, body: { newPhoneNumber: string, smsCode: string, password: string, language?: Language, context?: EventContext }): Promise<User> {
   requireWellFormedPassword(body.password)
   const phoneNumber = normalizePhoneNumber(body.newPhoneNumber, deps.defaultCountry, 'new_phone_number')
   if (phoneNumber === user.phoneNumber) throw fail('validation_failed', 'body/new_phone_number is already the number of this account')
@@ -36,7 +37,6 @@ export async function changePhone (deps: AccountDeps, user: SessionUser, body: {
     throw err
   }
   if (version === null) throw fail('token_invalid') // the account was deleted meanwhile
-  // issue 11's credential generation: bump it here with the revocation, so a login that read the old row cannot keep a session.
   try {
     await deps.phoneCache(user.id, user.tokenDigest, phoneNumber, version)
   } catch (err) {
@@ -47,6 +47,8 @@ export async function changePhone (deps: AccountDeps, user: SessionUser, body: {
   await deps.numberKeys.move(user.phoneNumber, phoneNumber).catch((err: unknown) => {
     deps.log.warn({ err, userId: user.id }, 'keys of the old number not moved; they expire by themselves')
   })
+  // After both halves: phone.changed holds no number (SPEC §14), and record() parks it in Redis if MySQL is away.
+  await deps.events.record(phoneChanged(user.id, body.context ?? {}))
   deps.smsNotices.send(user.phoneNumber, phoneChangedText(body.language), 'phone_changed')
   return { id: user.id, phoneNumber, nickname: user.nickname, registerTime: user.registerTime }
 }
