@@ -1,3 +1,4 @@
+import readiness from './health/index.js'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { trustProxySetting, type Config } from './config/env.js'
@@ -107,6 +108,7 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     await app.register(twoFactor)
     await app.register(accounts)
     await app.register(admin)
+    await app.register(readiness)
 
     await app.register(serviceRoutes)
     await app.register(publicRoutes)

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import cluster from 'node:cluster'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
@@ -26,10 +27,16 @@ async function serve (settings: Config, { worker }: { worker: boolean }) {
   // primary then sends each worker SIGTERM once (a second signal would make close-with-grace exit 1).
   if (worker) process.on('SIGINT', () => {})
   const state = { closing: false }
-  closeWithGrace({ delay: 10_000, skip: worker ? ['SIGINT'] : [] }, async ({ err, signal }) => {
+  const drainMs = config.SHUTDOWN_DRAIN_SECONDS * 1000
+  closeWithGrace({ delay: 10_000 + drainMs, skip: worker ? ['SIGINT'] : [] }, async ({ err, signal }) => {
     state.closing = true
     if (err !== undefined) app.log.error({ err }, 'closing after an error')
-    else app.log.info({ signal }, 'shutting down')
+    else app.log.info({ signal, drainSeconds: config.SHUTDOWN_DRAIN_SECONDS }, 'shutting down')
+    if (err === undefined && drainMs > 0) {
+      // /ready answers 503 first, so the load balancer stops sending traffic before the listener closes.
+      app.readiness.draining = true
+      await sleep(drainMs)
+    }
     await app.close()
     await stopServices()
   })

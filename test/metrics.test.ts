@@ -75,7 +75,7 @@ t.test('Redis and MySQL errors are counted', async (t) => {
   const token = await logIn(app, phone)
   const mysqlDown = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
   app.usersRepository.findByPhone = async () => { throw mysqlDown }
-  app.sessions.resolve = async () => { throw new Error('Connection is closed.') }
+  app.sessions.resolver.resolve = async () => { throw new Error('Connection is closed.') }
   t.equal((await login(app, phone, PASSWORD)).statusCode, 503)
   t.equal((await app.inject({ method: 'GET', url: '/user', headers: { token } })).statusCode, 503)
   const text = await scrape(port)

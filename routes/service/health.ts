@@ -21,6 +21,9 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async function (request, reply) {
     const checks = await checkDependencies(app.mysql, app.redis, 1000)
+    if (app.readiness.draining) {
+      return reply.code(503).send({ code: 0 as const, error: 'service_unavailable' as const, message: 'shutting down', checks })
+    }
     if (checks.mysql === 'ok' && checks.redis === 'ok') return { code: 1 as const, message: 'ready', checks }
     request.log.warn({ checks }, 'not ready')
     return reply.code(503).send({ code: 0 as const, error: 'service_unavailable' as const, message: 'a dependency is not answering', checks })

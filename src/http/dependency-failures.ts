@@ -13,8 +13,18 @@ export class DependencyTimeoutError extends Error {
   override name = 'DependencyTimeoutError'
 }
 
-export function isDependencyFailure (err: unknown): boolean {
+/**
+ * Node's error for a client that hung up mid-request ("aborted", ECONNRESET, from no system call): the same
+ * code as a MySQL socket reset, but the client's doing, so no dependency failure (SPEC §5).
+ */
+export function isClientAbort (err: unknown): boolean {
   if (!(err instanceof Error)) return false
+  const { code, syscall } = err as Error & { code?: unknown, syscall?: unknown }
+  return code === 'ECONNRESET' && err.message === 'aborted' && syscall === undefined
+}
+
+export function isDependencyFailure (err: unknown): boolean {
+  if (!(err instanceof Error) || isClientAbort(err)) return false
   if (err instanceof DependencyTimeoutError) return true
   const { code, fatal } = err as Error & { code?: unknown, fatal?: unknown }
   if (typeof code === 'string' && MYSQL_CODES.has(code)) return true
@@ -25,7 +35,7 @@ export function isDependencyFailure (err: unknown): boolean {
 
 /** Which dependency an error came from, for metrics: Redis (including its error replies), MySQL, or neither. */
 export function dependencyOf (err: unknown): 'redis' | 'mysql' | null {
-  if (!(err instanceof Error)) return null
+  if (!(err instanceof Error) || isClientAbort(err)) return null
   if (REDIS_NAMES.has(err.name) || REDIS_MESSAGES.test(err.message) || err.name === 'ReplyError') return 'redis'
   const { sqlState } = err as Error & { sqlState?: unknown }
   if (typeof sqlState === 'string' || isDependencyFailure(err)) return 'mysql'

@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify'
 import { AppError, ERRORS, type ErrorName } from './errors.js'
-import { isDependencyFailure } from './dependency-failures.js'
+import { isClientAbort, isDependencyFailure } from './dependency-failures.js'
 import type { FailureBody } from '../schemas/envelope.js'
 
 export interface Failure {
@@ -46,6 +46,7 @@ export function toFailure (err: unknown): Failure {
   if (known !== undefined) {
     return failure(known, known === 'invalid_json' || known === 'payload_too_large' ? undefined : err.message, statusCode)
   }
+  if (isClientAbort(err)) return failure('validation_failed', 'the client closed the connection before the request was complete', 400)
   if (isDependencyFailure(err)) return failure('service_unavailable')
   if (statusCode >= 400 && statusCode < 500) return failure(FROM_STATUS[statusCode] ?? 'validation_failed', err.message, statusCode)
   if (statusCode === 503) return failure('service_unavailable')

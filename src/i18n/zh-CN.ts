@@ -47,6 +47,8 @@ export const MESSAGES_ZH: Record<string, string> = {
   'password reset; log in with the new password': '密码已重置，请使用新密码登录',
   'if the number can receive it, a code is on its way': '如果该号码可以接收短信，验证码正在发送中',
   'a dependency is not answering': '依赖的服务没有响应',
+  'shutting down': '服务正在关闭',
+  'the client closed the connection before the request was complete': '请求完成前客户端已关闭连接',
   'the server is overloaded, please retry': '服务器繁忙，请稍后重试',
   'the SMS could not be sent, please retry': '短信发送失败，请重试',
   'a path parameter is too long': '路径参数过长',

@@ -69,9 +69,11 @@ export function createSessionResolver (redis: Redis | Cluster, settings: Resolve
       const resolved = readOrNull(await runnerOn(node.tracking)(...args), digest)
       if (resolved !== null && node.trusted && node.epoch === epoch) cache.set(ticket, resolved.user, resolved.freshUntil)
       return resolved
-    } catch {
-      // The node's own connection failed or the slot moved: answer through the main client, uncached.
+    } catch (err) {
+      // The node's own connection failed or the slot moved: answer through the main client, uncached. Not
+      // after a timeout, though: the node is slow or hung, and a second wait would double the answer's time.
       topology?.refresh()
+      if (err instanceof Error && err.message.startsWith('Command timed out')) throw err
       return readOrNull(await direct(...args), digest)
     } finally {
       cache.end(ticket)
