@@ -178,7 +178,9 @@ export async function startStack (nodeArgs: string[] = [], workers = 1, secondIn
         SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
         WORKERS: String(workers),
         // Metrics on, as in production: every response is counted and timed (plugins/metrics.ts).
-        METRICS_PORT: String(metrics)
+        METRICS_PORT: String(metrics),
+        // The Redis-invalidated session cache (SPEC §12) is off by default; the bench measures it on.
+        SESSION_CACHE_SIZE: process.env.SESSION_CACHE_SIZE ?? '100000'
       }
     })
     // allSettled, so that every process that did start is stopped again if another one failed.

@@ -21,7 +21,7 @@ async function refusedAfter (app: App, token: string) {
 
 // Both instances cache sessions in memory (SESSION_CACHE_SIZE); Redis tells B when A changes them (SPEC §12).
 t.test('two instances: logout and a password change on A are refused by B within 100 ms', async (t) => {
-  const env = { MAX_SESSIONS_PER_USER: '5', MAX_EVENT_LOOP_DELAY_MS: '0' } // no load shedding on a busy test machine
+  const env = { MAX_SESSIONS_PER_USER: '5', MAX_EVENT_LOOP_DELAY_MS: '0', SESSION_CACHE_SIZE: '1000' } // no load shedding on a busy test machine
   const [a, b] = await Promise.all([build(t, env), build(t, env)])
   await sleep(200) // tracking set up on both
   const user = await loggedInUser(a)

@@ -70,7 +70,7 @@ export const EnvSchema = Type.Object({
   CORS_ORIGINS: Type.Optional(Type.String({ pattern: '^https?://[^,/\\s]+(,https?://[^,/\\s]+)*$', description: 'comma-separated origins, e.g. https://app.example.com' })),
   SHUTDOWN_DRAIN_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 0 }),
   DOCS_ENABLED: Type.Boolean({ default: true }),
-  SESSION_CACHE_SIZE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 100_000 })
+  SESSION_CACHE_SIZE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0, description: 'resolved sessions kept in memory that Redis invalidates (SPEC §12); 0, the default: none, so a revocation on one instance is refused by the next request on every other' })
 })
 
 export type Config = Static<typeof EnvSchema>
