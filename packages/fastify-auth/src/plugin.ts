@@ -66,7 +66,6 @@ export default fp<SesameAuthOptions>(async (app, options) => {
       if (owned) await client.quit().catch(() => client.disconnect())
     })
   }
-  const { resolve } = resolver
   app.decorate('sesameResolver', resolver)
   app.decorateRequest('user', null)
   // Not `await onFailure(…)`: a reply is a thenable, and awaiting it would wait for the response to finish.
@@ -81,7 +80,7 @@ export default fp<SesameAuthOptions>(async (app, options) => {
     if (token === null) return await refuse(FAILURES.token_required, request, reply)
     let user: SessionUser | null
     try {
-      user = await resolve(token)
+      user = await resolver.resolve(token)
     } catch (err) {
       return await refuse({ ...FAILURES.service_unavailable, cause: err as Error }, request, reply)
     }
