@@ -21,7 +21,7 @@ case "$step" in
     mkdir -p "$dest/dist" "$dest/scripts"
     cp package.json package-lock.json LICENSE "$dest/"
     cp -R migrations "$dest/"
-    cp -R dist/src dist/plugins dist/routes "$dest/dist/"
+    cp -R dist/src dist/plugins dist/routes dist/packages "$dest/dist/"
     cp scripts/release.sh scripts/prestart.mjs "$dest/scripts/"
     echo "release: built into $dest"
     ;;
