@@ -1,23 +1,7 @@
 import fp from 'fastify-plugin'
 import fastifyRedis from '@fastify/redis'
-import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis'
+import { createClient } from '../packages/fastify-auth/src/connect.js'
 import { redactUrl, waitForRedis } from '../src/runtime/wait-for.js'
-
-// Fail fast while Redis is away: a command gets an error within 1.5 s, or at once while disconnected.
-// No offline queue: it would hold commands for the whole outage and replay them on reconnect, long
-// after their requests were answered 503 (boot waits for `ready`, so nothing needs queueing).
-const CLIENT_OPTIONS: RedisOptions = {
-  connectTimeout: 1500,
-  commandTimeout: 1500,
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  retryStrategy: (attempt) => Math.min(attempt * 100, 1000)
-}
-
-const parseNodes = (list: string): ClusterNode[] => list.split(',').map((node) => {
-  const [host = '', port = ''] = node.trim().split(':')
-  return { host, port: Number(port) }
-})
 
 /**
  * The Redis client (@fastify/redis on ioredis): one server from REDIS_URL, or a Cluster from
@@ -25,9 +9,8 @@ const parseNodes = (list: string): ClusterNode[] => list.split(',').map((node) =
  */
 export default fp(async (app) => {
   const { REDIS_URL, REDIS_CLUSTER_NODES, DEPENDENCY_WAIT_SECONDS } = app.config
-  const client = REDIS_CLUSTER_NODES !== undefined
-    ? new Cluster(parseNodes(REDIS_CLUSTER_NODES), { redisOptions: CLIENT_OPTIONS, enableOfflineQueue: false, clusterRetryStrategy: CLIENT_OPTIONS.retryStrategy })
-    : new Redis(REDIS_URL ?? '', CLIENT_OPTIONS)
+  // The package's fail-fast client, so Sesame and every service using the plugin behave alike in an outage.
+  const client = createClient(REDIS_CLUSTER_NODES !== undefined ? { clusterNodes: REDIS_CLUSTER_NODES } : { redisUrl: REDIS_URL ?? '' })
   const label = REDIS_CLUSTER_NODES ?? redactUrl(REDIS_URL ?? '')
   await waitForRedis(client, label, DEPENDENCY_WAIT_SECONDS, app.log)
   client.on('error', (err) => app.log.error({ err }, 'Redis connection error'))

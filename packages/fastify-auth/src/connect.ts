@@ -9,8 +9,12 @@ export interface ConnectionSettings {
   redisOptions?: RedisOptions
 }
 
-// As Sesame's own client: a command fails fast while Redis is away instead of queueing for the whole outage.
-const DEFAULTS: RedisOptions = {
+/**
+ * Fail fast while Redis is away: a command gets an error within 1.5 s, or at once while disconnected. No
+ * offline queue: it would hold commands for the whole outage and replay them long after their requests
+ * were answered 503. Sesame's own client uses these too (plugins/redis.ts).
+ */
+export const FAIL_FAST_OPTIONS: RedisOptions = {
   connectTimeout: 1500,
   commandTimeout: 1500,
   enableOfflineQueue: false,
@@ -23,18 +27,20 @@ const nodesOf = (list: string): ClusterNode[] => list.split(',').map((node) => {
   return { host, port: Number(port) }
 })
 
-/** A client from the plugin's settings, once it is ready (at most `connectTimeout` × a few retries). */
-export async function connect (settings: ConnectionSettings): Promise<Redis | Cluster> {
-  const options = { ...DEFAULTS, ...settings.redisOptions }
-  let client: Redis | Cluster
+/** One Redis server from `redisUrl`, or a Cluster from `clusterNodes`, with the fail-fast options; not yet ready. */
+export function createClient (settings: ConnectionSettings): Redis | Cluster {
+  const options = { ...FAIL_FAST_OPTIONS, ...settings.redisOptions }
   if (settings.clusterNodes !== undefined) {
     const nodes = typeof settings.clusterNodes === 'string' ? nodesOf(settings.clusterNodes) : settings.clusterNodes
-    client = new Cluster(nodes, { redisOptions: options, enableOfflineQueue: false, clusterRetryStrategy: options.retryStrategy })
-  } else if (settings.redisUrl !== undefined) {
-    client = new Redis(settings.redisUrl, options)
-  } else {
-    throw new Error('@sesame/fastify-auth needs one of: redis (a client), redisUrl, clusterNodes or resolver')
+    return new Cluster(nodes, { redisOptions: options, enableOfflineQueue: false, clusterRetryStrategy: options.retryStrategy })
   }
+  if (settings.redisUrl !== undefined) return new Redis(settings.redisUrl, options)
+  throw new Error('@sesame/fastify-auth needs one of: redis (a client), redisUrl, clusterNodes or resolver')
+}
+
+/** A client from the plugin's settings, once it is ready (at most `connectTimeout` × a few retries). */
+export async function connect (settings: ConnectionSettings): Promise<Redis | Cluster> {
+  const client = createClient(settings)
   client.on('error', () => {}) // reconnects by itself; commands fail fast meanwhile (503)
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => { client.disconnect(); reject(new Error('@sesame/fastify-auth: Redis did not become ready in 10 s')) }, 10_000)
