@@ -194,6 +194,7 @@ t.test('SMS login, phone change, export and deletion (SPEC §10)', async (t) => 
   const { client } = recordingClient(baseUrl)
   const phone = newPhone()
   await client.requestSmsCode({ phone_number: phone, purpose: 'login' })
+  await app.smsDelivery.drain()
   const login = await client.loginWithSms({ phone_number: phone, sms_code: gateway.codeFor(phone) })
   t.match(login, { code: 1, registered: true, token: String })
   t.equal(await client.getToken(), login.token, 'the token is stored')
@@ -202,6 +203,7 @@ t.test('SMS login, phone change, export and deletion (SPEC §10)', async (t) => 
   await app.mysql.query('UPDATE user SET password_hash = ? WHERE id = ?', [await app.passwords.hash(PASSWORD), id])
   const target = newPhone()
   await client.requestSmsCode({ phone_number: target, purpose: 'change_phone' })
+  await app.smsDelivery.drain()
   const wrong = await failure(t, () => client.changePhone({ new_phone_number: target, sms_code: gateway.codeFor(target), password: 'not the password' }))
   t.match(wrong, { status: 403, error: 'wrong_password' })
   const moved = await client.changePhone({ new_phone_number: target, sms_code: gateway.codeFor(target), password: PASSWORD })
@@ -213,6 +215,7 @@ t.test('SMS login, phone change, export and deletion (SPEC §10)', async (t) => 
 
   await app.redis.del(phoneKeys(target).smsCooldown)
   await client.requestSmsCode({ purpose: 'delete_account' })
+  await app.smsDelivery.drain()
   t.match(await client.deleteAccount({ sms_code: gateway.codeFor(target) }), { code: 1, message: 'account deleted' })
   t.equal(await client.getToken(), null, 'the token is forgotten')
   const gone = await failure(t, () => client.login({ phone_number: target, password: PASSWORD }))

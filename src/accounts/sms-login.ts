@@ -41,7 +41,7 @@ async function sendCode (deps: AccountDeps, body: Parameters<typeof requestSmsCo
     const registered = body.purpose === 'delete_account' || await deps.users.findByPhone(phoneNumber) !== null
     const deliver = body.purpose === 'register' || body.purpose === 'delete_account' ||
       (body.purpose === 'change_phone' ? !registered : registered || (body.purpose === 'login' && deps.smsLoginRegisters === true))
-    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver, body.language, scope)
+    const issued = await deps.smsCodes.issue(phoneNumber, body.purpose, deliver, body.language, scope, { failed: admission.failed })
     if (deliver) admission.sent()
     return issued
   } catch (err) {

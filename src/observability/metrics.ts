@@ -66,7 +66,13 @@ export type SmsLimit = (typeof SMS_LIMITS)[number]
 const smsMetrics = (registry: Registry) => ({
   smsSent: new Counter({
     name: 'sesame_sms_codes_sent_total',
-    help: 'SMS codes handed to the gateway, by country and purpose',
+    help: 'SMS codes handed to the delivery queue, by country and purpose (those the gateway then failed are in sesame_sms_codes_failed_total too)',
+    labelNames: ['country', 'purpose'] as const,
+    registers: [registry]
+  }),
+  smsFailed: new Counter({
+    name: 'sesame_sms_codes_failed_total',
+    help: 'SMS codes the gateway did not take (refused, failed, timed out, or the delivery queue was full): each such code is dead',
     labelNames: ['country', 'purpose'] as const,
     registers: [registry]
   }),

@@ -1,10 +1,9 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
-import type { FastifyBaseLogger } from 'fastify'
 import type { Cluster, Redis } from 'ioredis'
 import type { Static } from '@sinclair/typebox'
-import { fail, rateLimited, serviceUnavailable } from '../http/errors.js'
+import { fail, rateLimited } from '../http/errors.js'
 import type { SmsPurpose as SmsPurposeSchema } from '../schemas/sms.js'
-import { SmsDeliveryError, type SmsProvider } from './provider.js'
+import type { DeliveryOutcome, SmsDelivery } from './delivery.js'
 import * as scripts from './scripts.js'
 import { defineScripts, script } from '../redis/scripts.js'
 import { phoneKeys } from '../redis/keys.js'
@@ -45,10 +44,9 @@ export interface SmsCodeSettings {
   onVerified?: (phoneNumber: string, purpose: SmsPurpose) => void
 }
 
-export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, settings: SmsCodeSettings, log: FastifyBaseLogger) {
+export function createSmsCodes (redis: Redis | Cluster, delivery: SmsDelivery, settings: SmsCodeSettings) {
   const run = defineScripts(redis, {
     sesameSmsReserveSend: script<[number, number]>(2, scripts.RESERVE_SEND),
-    sesameSmsReleaseSend: script<number>(2, scripts.RELEASE_SEND),
     sesameSmsStoreCode: script<number>(1, scripts.STORE_CODE),
     sesameSmsTakeTry: script<string | null>(1, scripts.TAKE_TRY),
     sesameSmsConsumeCode: script<number>(1, scripts.CONSUME_CODE)
@@ -57,46 +55,53 @@ export function createSmsCodes (redis: Redis | Cluster, provider: SmsProvider, s
   const store = async (phoneNumber: string, slot: string, code: string) => {
     const digest = codeHmac(phoneNumber, slot, code).toString('base64url')
     await run.sesameSmsStoreCode(phoneKeys(phoneNumber).smsCode(slot), digest, settings.ttlSeconds * 1000)
+    return digest
+  }
+
+  /** Takes a send slot under the number's limits, or throws 429; resolves to the whole seconds until the next one. */
+  const reserve = async (phoneNumber: string) => {
+    const keys = phoneKeys(phoneNumber)
+    const [allowed, waitMs] = await run.sesameSmsReserveSend(
+      keys.smsCooldown, keys.smsSent, Date.now(), CODE_COOLDOWN_SECONDS * 1000, DAY_MS, CODES_PER_DAY, randomBytes(12).toString('base64url')
+    )
+    if (allowed !== 1) {
+      const limit = allowed === 0 ? 'cooldown' : 'daily_per_number'
+      settings.onRefused?.(limit)
+      throw Object.assign(rateLimited(waitMs / 1000), { smsLimit: limit })
+    }
+    return Math.ceil(waitMs / 1000)
   }
 
   return {
     /**
-     * Takes a send slot under the number's limits (429 otherwise), then sends a fresh code unless
-     * `deliver` is false, which spends the slot the same way and sends nothing. The code is stored
-     * only once the provider took the message; if it did not, the slot is given back and this is a 503.
+     * Takes a send slot under the number's limits (429 otherwise), stores a fresh code and, when `deliver`,
+     * hands it to the delivery queue: the reply never waits for the gateway. A code that is not delivered
+     * (`deliver` false: a reset for an unknown number, say) is stored all the same, so both answers cost the
+     * same; nobody ever learns it. A code whose delivery fails is dead at once, and its slot stays spent:
+     * giving it back would let a retry tell a registered number (slot free) from an unknown one (429).
      */
-    async issue (phoneNumber: string, purpose: SmsPurpose, deliver: boolean, language: Language = 'en', scope?: string) {
-      const keys = phoneKeys(phoneNumber)
-      const slot = randomBytes(12).toString('base64url')
-      const [allowed, waitMs] = await run.sesameSmsReserveSend(
-        keys.smsCooldown, keys.smsSent, Date.now(), CODE_COOLDOWN_SECONDS * 1000, DAY_MS, CODES_PER_DAY, slot
-      )
-      if (allowed !== 1) {
-        const limit = allowed === 0 ? 'cooldown' : 'daily_per_number'
-        settings.onRefused?.(limit)
-        throw Object.assign(rateLimited(waitMs / 1000), { smsLimit: limit })
-      }
-      const retryAfter = Math.ceil(waitMs / 1000)
-      if (!deliver) return { retryAfter }
-
+    async issue (phoneNumber: string, purpose: SmsPurpose, deliver: boolean, language: Language = 'en', scope?: string, outcome: DeliveryOutcome = {}) {
+      const retryAfter = await reserve(phoneNumber)
       const code = newCode()
-      try {
-        await provider.send({ phoneNumber, text: smsText(code, purpose, settings.ttlSeconds, language) })
-      } catch (err) {
-        await run.sesameSmsReleaseSend(keys.smsCooldown, keys.smsSent, slot).catch(() => {})
-        if (!(err instanceof SmsDeliveryError)) throw err
-        log.warn({ reason: err.message, purpose }, 'SMS code not delivered')
-        throw serviceUnavailable('the SMS could not be sent, please retry')
+      const slot = slotOf(purpose, scope)
+      const digest = await store(phoneNumber, slot, code)
+      if (deliver) {
+        delivery.send({ phoneNumber, text: smsText(code, purpose, settings.ttlSeconds, language) }, `${purpose} code`, {
+          delivered: outcome.delivered,
+          async failed (reason) {
+            await run.sesameSmsConsumeCode(phoneKeys(phoneNumber).smsCode(slot), digest)
+            await outcome.failed?.(reason)
+          }
+        })
       }
-      await store(phoneNumber, slotOf(purpose, scope), code)
       return { retryAfter }
     },
 
     /** A test number (SPEC §11): takes its slot under the number's limits like any code, sends nothing, stores `code`. */
     async issueFixed (phoneNumber: string, purpose: SmsPurpose, code: string, scope?: string) {
-      const issued = await this.issue(phoneNumber, purpose, false)
+      const retryAfter = await reserve(phoneNumber)
       await store(phoneNumber, slotOf(purpose, scope), code)
-      return issued
+      return { retryAfter }
     },
 
     /**

@@ -21,6 +21,8 @@ export interface Admission {
   testCode: string | undefined
   /** Counts the code as sent (metric). */
   sent (): void
+  /** Counts the code as failed: the gateway did not take it (metric). */
+  failed (): void
   /** Gives the budgets back: a later limit refused the request. */
   release (): Promise<void>
 }
@@ -57,7 +59,7 @@ export function createSmsGuard (redis: Redis | Cluster, config: Config, metrics:
 
     async admit (request: SmsRequest): Promise<Admission> {
       const testCode = testNumbers.codeFor(request.phoneNumber)
-      if (testCode !== undefined) return { testCode, sent () {}, async release () {} }
+      if (testCode !== undefined) return { testCode, sent () {}, failed () {}, async release () {} }
       const country = countryOf(request.phoneNumber)
       if (allowed !== null && !allowed.has(country)) {
         refused('country_not_allowed')
@@ -76,6 +78,7 @@ export function createSmsGuard (redis: Redis | Cluster, config: Config, metrics:
       return {
         testCode: undefined,
         sent: () => metrics?.smsSent.inc({ country, purpose: request.purpose }),
+        failed: () => metrics?.smsFailed.inc({ country, purpose: request.purpose }),
         release: grant.release
       }
     }

@@ -27,13 +27,6 @@ end
 return {1, cooldown}
 `
 
-/** KEYS: cooldown, sent. ARGV: id. Gives back the slot of a send that failed. */
-export const RELEASE_SEND = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-redis.call('ZREM', KEYS[2], ARGV[1])
-return 1
-`
-
 /** KEYS: code. ARGV: digest, ttlMs. A new code replaces the old one for this purpose, tries and all. */
 export const STORE_CODE = `
 redis.call('DEL', KEYS[1])

@@ -47,6 +47,7 @@ t.test('the SMS text is in the language of the request for the code', async (t) 
   const res = await app.inject({ method: 'POST', url: '/sms/code', headers: ZH, payload: { phone_number: phone, purpose: 'register' } })
   t.equal(res.statusCode, 200)
   t.match(res.json().message, /验证码/)
+  await app.smsDelivery.drain()
   const sent = JSON.parse(gateway.requests.at(-1)?.body ?? '{}') as { text: string }
   t.match(sent.text, /验证码是 \d{6}/)
   t.equal(gateway.codeFor(phone).length, 6)

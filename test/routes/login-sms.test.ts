@@ -81,6 +81,7 @@ t.test('change_phone and delete_account codes need the token', async (t) => {
   t.equal(other.json().error, 'validation_failed')
   const own = await app.inject({ method: 'POST', url: '/sms/code', payload: { purpose: 'delete_account' }, headers: { token } })
   t.equal(own.statusCode, 200, 'phone_number may be left out')
+  await app.smsDelivery.drain()
   t.match(JSON.parse(gateway.requests.at(-1)?.body ?? '{}'), { phone_number: phone, text: /DELETE your account is \d{6}/ })
   const fresh = newPhone()
   t.equal((await askForCode(app, fresh, 'change_phone', { token })).statusCode, 200)

@@ -55,7 +55,7 @@ export async function startVerifier (t: Teardown) {
 }
 
 /** The value of an SMS counter series on one app (0 if absent). */
-export async function counter (app: App, name: 'smsSent' | 'smsVerified' | 'smsRefused' | 'smsDailyCapReached', labels: Record<string, string> = {}) {
+export async function counter (app: App, name: 'smsSent' | 'smsFailed' | 'smsVerified' | 'smsRefused' | 'smsDailyCapReached', labels: Record<string, string> = {}) {
   const metrics = app.metrics
   if (metrics === null) throw new Error('build the app with METRICS_PORT set')
   const { values } = await metrics[name].get()
@@ -67,5 +67,9 @@ export async function counter (app: App, name: 'smsSent' | 'smsVerified' | 'smsR
 export const sum = async (apps: App[], ...args: Parameters<typeof counter> extends [App, ...infer R] ? R : never) =>
   (await Promise.all(apps.map((app) => counter(app, ...args)))).reduce((a, b) => a + b, 0)
 
-export const smsCode = (app: App, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/sms/code', payload, headers })
+/** POST /sms/code, then waits for the delivery queue: the reply does not wait for the gateway. */
+export async function smsCode (app: App, payload: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const res = await app.inject({ method: 'POST', url: '/sms/code', payload, headers })
+  await app.smsDelivery.drain()
+  return res
+}

@@ -66,8 +66,12 @@ export async function buildWithGateway (t: Teardown, env: RawEnv = {}) {
   return { app, gateway }
 }
 
-export const askForCode = (app: App, phone: string, purpose: SmsPurpose, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/sms/code', payload: { phone_number: phone, purpose }, headers })
+/** POST /sms/code, then waits until the delivery queue has sent (or failed) the text: the reply does not wait for it. */
+export async function askForCode (app: App, phone: string, purpose: SmsPurpose, headers: Record<string, string> = {}) {
+  const res = await app.inject({ method: 'POST', url: '/sms/code', payload: { phone_number: phone, purpose }, headers })
+  await app.smsDelivery.drain()
+  return res
+}
 
 /** Asks for a code and returns it as the gateway received it. */
 export async function codeFor (app: App, gateway: Gateway, phone: string, purpose: SmsPurpose, headers: Record<string, string> = {}) {
