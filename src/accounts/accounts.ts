@@ -110,12 +110,17 @@ async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, sm
   await deps.loginFailures.reset(input.phoneNumber)
 }
 
-/** Sets the nickname in MySQL, then in the cached user; `undefined` changes nothing. */
+/**
+ * Sets the nickname in MySQL, then in the cached user, versioned so that a login which read the old one
+ * cannot put it back; `undefined` changes nothing. The write is a transaction, so a 503 (its deadline
+ * passed) leaves MySQL as it was: COMMIT is never sent (SPEC §5).
+ */
 async function updateNickname (deps: AccountDeps, user: SessionUser, requested: string | null | undefined): Promise<User> {
   if (requested === undefined) return user
   const nickname = normalizeNickname(requested)
-  await deps.users.updateNickname(user.id, nickname)
-  await deps.sessions.updateCachedNickname(user.id, nickname)
+  const version = await deps.events.write(({ users }) => users.updateNickname(user.id, nickname), () => [])
+  if (version === null) throw fail('token_invalid')
+  await deps.sessions.updateCachedNickname(user.id, nickname, version)
   return { ...user, nickname }
 }
 

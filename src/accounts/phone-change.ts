@@ -31,7 +31,8 @@ export async function changePhone (deps: AccountDeps, user: SessionUser, body: {
   await checked.consume()
   let version: number | null
   try {
-    version = await deps.users.changePhone(user.id, phoneNumber)
+    // A transaction, so a 503 (its deadline passed) leaves MySQL as it was: COMMIT is never sent (SPEC §5).
+    version = await deps.events.write(({ users }) => users.changePhone(user.id, phoneNumber), () => [])
   } catch (err) {
     if (err instanceof PhoneTakenError) throw fail('phone_taken')
     throw err

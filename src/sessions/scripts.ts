@@ -1,4 +1,4 @@
-import { CACHE_PHONE } from './cached-phone.js'
+import { CACHE_VERSIONED } from './cached-fields.js'
 
 /*
  * Lua scripts for every session change that touches more than one key, so each one is atomic.
@@ -30,9 +30,9 @@ end
 
 /**
  * KEYS: user, index, session. ARGV: prefix, digest, id, now, ttlMs, max, userAgent, userId, phone, nickname,
- * registerTime, ip, deviceName, appVersion, phoneVersion ('' unknown).
+ * registerTime, ip, deviceName, appVersion, phoneVersion, nicknameVersion ('' unknown).
  */
-export const CREATE_SESSION = PRUNE + CACHE_PHONE + `
+export const CREATE_SESSION = PRUNE + CACHE_VERSIONED + `
 local prefix, digest, now, ttl = ARGV[1], ARGV[2], ARGV[4], ARGV[5]
 prune(KEYS[2], prefix)
 redis.call('HSET', KEYS[3], 'id', ARGV[3], 'created_at', now, 'extended_at', now, 'user_agent', ARGV[7])
@@ -51,8 +51,9 @@ if excess > 0 then
     end
   end
 end
-redis.call('HSET', KEYS[1], 'id', ARGV[8], 'nickname', ARGV[10], 'register_time', ARGV[11], 'app_online', '1')
-cache_phone(KEYS[1], ARGV[9], ARGV[15])
+redis.call('HSET', KEYS[1], 'id', ARGV[8], 'register_time', ARGV[11], 'app_online', '1')
+cache_versioned(KEYS[1], 'phone_number', 'phone_version', ARGV[9], ARGV[15])
+cache_versioned(KEYS[1], 'nickname', 'nickname_version', ARGV[10], ARGV[16])
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[2], ttl)
 return revoked
@@ -107,9 +108,9 @@ return out
 `
 
 /** KEYS: user. ARGV: field, value. Updates the cached user only if it is cached. */
-export const UPDATE_CACHED_USER = `
+export const UPDATE_CACHED_NICKNAME = CACHE_VERSIONED + `
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return cache_versioned(KEYS[1], 'nickname', 'nickname_version', ARGV[1], ARGV[2])
 end
 return 0
 `

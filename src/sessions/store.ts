@@ -43,7 +43,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
     sesameRevokeSessionById: script<number>(2, scripts.REVOKE_SESSION_BY_ID),
     sesameRevokeAllSessions: script<number>(2, scripts.REVOKE_ALL_SESSIONS),
     sesameListSessions: script<string[]>(1, scripts.LIST_SESSIONS),
-    sesameUpdateCachedUser: script<number>(1, scripts.UPDATE_CACHED_USER)
+    sesameUpdateCachedNickname: script<number>(1, scripts.UPDATE_CACHED_NICKNAME)
   })
 
   return {
@@ -60,7 +60,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       const revoked = await run.sesameCreateSession(
         keys.user, keys.index, keys.sessionPrefix + digest,
         keys.sessionPrefix, digest, sessionId, Date.now(), ttlMs, settings.maxSessionsPerUser,
-        userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime, ip, deviceName, appVersion, user.phoneVersion ?? ''
+        userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime, ip, deviceName, appVersion, user.phoneVersion ?? '', user.nicknameVersion ?? ''
       )
       report('created', 1)
       report('revoked', revoked)
@@ -118,8 +118,9 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
       return sessions
     },
 
-    async updateCachedNickname (userId: number, nickname: string | null) {
-      await run.sesameUpdateCachedUser(userKeys(userId).user, 'nickname', nickname ?? '')
+    /** `version` is the nickname_version of the MySQL write: an older write never replaces a newer one. */
+    async updateCachedNickname (userId: number, nickname: string | null, version: number) {
+      await run.sesameUpdateCachedNickname(userKeys(userId).user, nickname ?? '', version)
       resolver.forgetUser(userId)
     }
   }

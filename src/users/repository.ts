@@ -14,6 +14,7 @@ interface UserRow extends RowDataPacket {
   register_time: Date
   banned_at: Date | null
   phone_version: number
+  nickname_version: number
 }
 
 export class PhoneTakenError extends Error {}
@@ -21,7 +22,7 @@ export class PhoneTakenError extends Error {}
 // A query that has not answered in this long fails (503) rather than holding the request.
 const QUERY_TIMEOUT_MS = 1500
 
-const COLUMNS = 'id, phone_number, password_hash, nickname, register_time, banned_at, phone_version'
+const COLUMNS = 'id, phone_number, password_hash, nickname, register_time, banned_at, phone_version, nickname_version'
 
 const toStoredUser = (row: UserRow): StoredUser => ({
   id: Number(row.id),
@@ -30,7 +31,8 @@ const toStoredUser = (row: UserRow): StoredUser => ({
   nickname: row.nickname,
   registerTime: row.register_time.toISOString(),
   bannedAt: row.banned_at?.toISOString() ?? null,
-  phoneVersion: Number(row.phone_version)
+  phoneVersion: Number(row.phone_version),
+  nicknameVersion: Number(row.nickname_version)
 })
 
 const isDuplicateKey = (err: unknown) => (err as { code?: string } | null)?.code === 'ER_DUP_ENTRY'
@@ -63,7 +65,7 @@ export function createUsersRepository (db: Pick<MySQLPromisePool, 'execute'> | P
           'INSERT INTO user (phone_number, password_hash, nickname, register_time, password_changed_at) VALUES (?, ?, ?, ?, ?)',
           [user.phoneNumber, user.passwordHash, user.nickname, registerTime, registerTime]
         )
-        return { ...user, id: Number(result.insertId), registerTime: registerTime.toISOString(), bannedAt: null, phoneVersion: 0 }
+        return { ...user, id: Number(result.insertId), registerTime: registerTime.toISOString(), bannedAt: null, phoneVersion: 0, nicknameVersion: 0 }
       } catch (err) {
         if (isDuplicateKey(err)) throw new PhoneTakenError('phone number taken', { cause: err })
         throw err
@@ -102,8 +104,10 @@ export function createUsersRepository (db: Pick<MySQLPromisePool, 'execute'> | P
       await run('UPDATE user SET phone_number = ?, phone_version = phone_version + 1 WHERE id = ? AND phone_version = ?', [phoneNumber, id, version])
     },
 
-    async updateNickname (id: number, nickname: string | null) {
-      await run('UPDATE user SET nickname = ? WHERE id = ?', [nickname, id])
+    /** Sets the nickname and returns its new nickname_version (read through LAST_INSERT_ID(expr)), or null if there is no such user. */
+    async updateNickname (id: number, nickname: string | null): Promise<number | null> {
+      const [result] = await run<ResultSetHeader>('UPDATE user SET nickname = ?, nickname_version = LAST_INSERT_ID(nickname_version + 1) WHERE id = ?', [nickname, id])
+      return result.affectedRows === 1 ? Number(result.insertId) : null
     },
 
     async updatePasswordHash (id: number, passwordHash: string, changed: boolean) {

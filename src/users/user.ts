@@ -5,9 +5,11 @@ import type { User as SessionCacheUser } from '../../packages/fastify-auth/src/u
 export interface User extends SessionCacheUser {
   /**
    * How many times the number was changed (MySQL `phone_version`), when read from MySQL: the cached user
-   * takes a number only from a write at least as new as its own (src/sessions/cached-user.ts).
+   * takes a number only from a write at least as new as its own (src/sessions/cached-fields.ts).
    */
   phoneVersion?: number
+  /** How many times the nickname was changed (MySQL `nickname_version`), likewise. */
+  nicknameVersion?: number
 }
 
 /** A user as the repository stores it: the user and the password hash, which never leaves accounts/. */
