@@ -105,7 +105,7 @@ t.test('a cached GET /user: no Redis command at all, no SQL (the session cache, 
   t.same(counted.sql, {})
 })
 
-t.test('POST /login: five EVALSHA (IP budget, failure budget in and out, session, device token); the user read twice, 2FA state, the login.succeeded event', async (t) => {
+t.test('POST /login: six EVALSHA (IP budget, failure budget in and out, session created and confirmed, device token); the user read twice, 2FA state, the login.succeeded event', async (t) => {
   const app = await build(t)
   const { phone, password } = await warmedUp(app)
   const counted = await roundTrips(t, async () => {
@@ -114,11 +114,12 @@ t.test('POST /login: five EVALSHA (IP budget, failure budget in and out, session
   })
   // The IP budget and the number's failure budget live under different hash tags (different Cluster
   // slots), so they are separate scripts; the budget is drawn on before the hash and settled after it
-  // (SPEC §4), the session with its index and cached user is one more, and the new device token (under the
+  // (SPEC §4), the session with its index and cached user is created pending and confirmed once the user
+  // was read again (so a login that lost a race ends no other session), and the new device token (under the
   // number's tag) one more. MySQL: the user, whether 2FA is on (§13), the user again after the session was
   // made (a change, reset, ban or deletion meanwhile wins, §4), and the login.succeeded event (§14) in a
   // transaction that locks the user's row so one user's events commit in order.
-  t.same(counted.client, ['evalsha', 'evalsha', 'evalsha', 'evalsha', 'evalsha'], 'IP budget, budget in, budget out, the session in one script, the device token')
+  t.same(counted.client, ['evalsha', 'evalsha', 'evalsha', 'evalsha', 'evalsha', 'evalsha'], 'IP budget, budget in, budget out, the session created, then confirmed, the device token')
   t.same(counted.sql, { Questions: 7, Com_select: 4, Com_insert: 1, Com_stmt_execute: 5 }, 'user, 2FA state, user again, the event')
 })
 

@@ -29,33 +29,55 @@ end
 `
 
 /**
- * KEYS: user, index, session. ARGV: prefix, digest, id, now, ttlMs, max, userAgent, userId, phone, nickname,
- * registerTime, ip, deviceName, appVersion, phoneVersion, nicknameVersion ('' unknown).
+ * KEYS: user, index, session. ARGV: prefix, digest, id, now, ttlMs, userAgent, userId, phone, nickname,
+ * registerTime, ip, deviceName, appVersion, phoneVersion, nicknameVersion ('' unknown). The session is
+ * `pending` (it resolves to nothing) until CONFIRM_SESSION, which also ends the sessions beyond the limit.
  */
 export const CREATE_SESSION = PRUNE + CACHE_VERSIONED + `
 local prefix, digest, now, ttl = ARGV[1], ARGV[2], ARGV[4], ARGV[5]
 prune(KEYS[2], prefix)
-redis.call('HSET', KEYS[3], 'id', ARGV[3], 'created_at', now, 'extended_at', now, 'user_agent', ARGV[7])
-redis.call('HSET', KEYS[3], 'last_seen_at', now, 'ip', ARGV[12], 'device_name', ARGV[13], 'app_version', ARGV[14])
+redis.call('HSET', KEYS[3], 'id', ARGV[3], 'created_at', now, 'extended_at', now, 'user_agent', ARGV[6], 'pending', '1')
+redis.call('HSET', KEYS[3], 'last_seen_at', now, 'ip', ARGV[11], 'device_name', ARGV[12], 'app_version', ARGV[13])
 redis.call('PEXPIRE', KEYS[3], ttl)
 redis.call('ZADD', KEYS[2], now, digest)
-local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
+redis.call('HSET', KEYS[1], 'id', ARGV[7], 'register_time', ARGV[10], 'app_online', '1')
+cache_versioned(KEYS[1], 'phone_number', 'phone_version', ARGV[8], ARGV[14])
+cache_versioned(KEYS[1], 'nickname', 'nickname_version', ARGV[9], ARGV[15])
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
+return 1
+`
+
+/**
+ * KEYS: user, index, session. ARGV: prefix, digest, max, now. Makes a pending session usable and ends the
+ * oldest other sessions beyond max, and any other session left pending for over a minute (a login whose
+ * confirmation never came: Redis went away in between). Returns how many ended, or -1 if the session is gone.
+ */
+export const CONFIRM_SESSION = PRUNE + `
+if redis.call('HDEL', KEYS[3], 'pending') == 0 then return -1 end
 local revoked = 0
-if excess > 0 then
-  for _, old in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-    if revoked == excess then break end
-    if old ~= digest then
-      redis.call('DEL', prefix .. old)
+local others = {}
+for _, old in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if old ~= ARGV[2] then
+    local s = redis.call('HMGET', ARGV[1] .. old, 'pending', 'created_at')
+    if s[1] and tonumber(ARGV[4]) - (tonumber(s[2]) or 0) > 60000 then
+      redis.call('DEL', ARGV[1] .. old)
       redis.call('ZREM', KEYS[2], old)
       revoked = revoked + 1
+    elseif not s[1] then
+      table.insert(others, old)
     end
   end
 end
-redis.call('HSET', KEYS[1], 'id', ARGV[8], 'register_time', ARGV[11], 'app_online', '1')
-cache_versioned(KEYS[1], 'phone_number', 'phone_version', ARGV[9], ARGV[15])
-cache_versioned(KEYS[1], 'nickname', 'nickname_version', ARGV[10], ARGV[16])
-redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('PEXPIRE', KEYS[2], ttl)
+local excess = prune(KEYS[2], ARGV[1]) - tonumber(ARGV[3])
+for _, old in ipairs(others) do
+  if excess <= 0 then break end
+  if redis.call('DEL', ARGV[1] .. old) == 1 then
+    redis.call('ZREM', KEYS[2], old)
+    revoked = revoked + 1
+    excess = excess - 1
+  end
+end
 return revoked
 `
 
@@ -101,8 +123,10 @@ export const LIST_SESSIONS = PRUNE + `
 prune(KEYS[1], ARGV[1])
 local out = {}
 for _, digest in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local s = redis.call('HMGET', ARGV[1] .. digest, 'id', 'created_at', 'user_agent', 'last_seen_at', 'ip', 'device_name', 'app_version')
-  for i = 1, 7 do table.insert(out, s[i] or '') end
+  local s = redis.call('HMGET', ARGV[1] .. digest, 'id', 'created_at', 'user_agent', 'last_seen_at', 'ip', 'device_name', 'app_version', 'pending')
+  if not s[8] then
+    for i = 1, 7 do table.insert(out, s[i] or '') end
+  end
 end
 return out
 `

@@ -4,6 +4,7 @@ import * as scripts from './scripts.js'
 import { defineScripts, script } from '../redis/scripts.js'
 import { userKeys } from '../redis/keys.js'
 import type { User } from '../users/user.js'
+import { serviceUnavailable } from '../http/errors.js'
 import { createSessionResolver, tokenDigest } from '../../packages/fastify-auth/src/index.js'
 import type { SessionClient, SessionInfo } from './client.js'
 
@@ -39,6 +40,7 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
   const report = (event: 'created' | 'revoked', count: number) => { if (count > 0) settings.onEvent?.(event, count) }
   const run = defineScripts(redis, {
     sesameCreateSession: script<number>(3, scripts.CREATE_SESSION),
+    sesameConfirmSession: script<number>(3, scripts.CONFIRM_SESSION),
     sesameRevokeSession: script<number>(2, scripts.REVOKE_SESSION),
     sesameRevokeSessionById: script<number>(2, scripts.REVOKE_SESSION_BY_ID),
     sesameRevokeAllSessions: script<number>(2, scripts.REVOKE_ALL_SESSIONS),
@@ -49,20 +51,36 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
   return {
     ttlSeconds: settings.ttlSeconds,
 
-    /** Starts a session; beyond the per-user limit the oldest ones end. Returns the token, shown once. */
-    async create (user: User, client: SessionClient | string) {
+    /**
+     * Starts a session; beyond the per-user limit the oldest ones end. Returns the token, shown once.
+     * `confirm` runs between the two, while the new session is pending (it resolves to nothing): if it
+     * throws, the new session ends and no other one does, so a login that loses a race with a password
+     * change (src/two-factor/login.ts) leaves the user's sessions alone.
+     */
+    async create (user: User, client: SessionClient | string, confirm?: () => Promise<void>) {
       const { userAgent, ip = '', deviceName = '', appVersion = '' } = typeof client === 'string' ? { userAgent: client } : client
       const secret = randomBytes(32).toString('base64url')
       const token = `${user.id}.${secret}`
       const digest = tokenDigest(secret)
       const sessionId = randomBytes(16).toString('base64url')
       const keys = userKeys(user.id)
-      const revoked = await run.sesameCreateSession(
+      await run.sesameCreateSession(
         keys.user, keys.index, keys.sessionPrefix + digest,
-        keys.sessionPrefix, digest, sessionId, Date.now(), ttlMs, settings.maxSessionsPerUser,
+        keys.sessionPrefix, digest, sessionId, Date.now(), ttlMs,
         userAgent, user.id, user.phoneNumber, user.nickname ?? '', user.registerTime, ip, deviceName, appVersion, user.phoneVersion ?? '', user.nicknameVersion ?? ''
       )
       report('created', 1)
+      if (confirm !== undefined) {
+        try {
+          await confirm()
+        } catch (err) {
+          await this.revoke(user.id, digest).catch(() => {})
+          throw err
+        }
+      }
+      const revoked = await run.sesameConfirmSession(keys.user, keys.index, keys.sessionPrefix + digest, keys.sessionPrefix, digest, settings.maxSessionsPerUser, Date.now())
+      // Gone before it was confirmed: Redis lost it (a restart), or every session of the user was ended meanwhile.
+      if (revoked < 0) throw serviceUnavailable('the session could not be started, please retry')
       report('revoked', revoked)
       return { token, digest, sessionId, expiresIn: Math.floor(ttlMs / 1000), revoked }
     },

@@ -31,27 +31,20 @@ export type LoginOutcome =
 /**
  * Starts the session, then reads the user again: if a password change, reset, ban or deletion landed while
  * this login was checking (the stamp no longer matches, the row is banned or gone), the new session is
- * ended before its token leaves, so the change wins every race (SPEC §4). Those changes write MySQL first
- * and end the sessions after, so a session made before that read is ended by them instead.
+ * ended before its token leaves, so the change wins every race (SPEC §4), and the older sessions it would
+ * have replaced are kept. Those changes write MySQL first and end the sessions after, so a session made
+ * before that read is ended by them instead.
  */
 async function startSession (deps: LoginDeps, user: User, context: LoginContext, device: string | undefined, stamp: string, secondFactor = false): Promise<LoginOutcome> {
   const { deviceToken: _presented, ...client } = context
-  const session = await deps.sessions.create(user, client)
-  let current: StoredUser | null
-  try {
-    current = await deps.users.findById(user.id)
-  } catch (err) {
-    await deps.sessions.revoke(user.id, session.digest)
-    throw err
-  }
-  if (current === null) {
-    await deps.eraseUser(user.id) // the account was deleted meanwhile: what this login wrote goes too
-    throw fail('invalid_credentials')
-  }
-  if (current.bannedAt !== null || credentialStamp(current) !== stamp) {
-    await deps.sessions.revoke(user.id, session.digest)
-    throw fail(current.bannedAt === null ? 'invalid_credentials' : 'account_banned')
-  }
+  const session = await deps.sessions.create(user, client, async () => {
+    const current = await deps.users.findById(user.id)
+    if (current === null) {
+      await deps.eraseUser(user.id) // the account was deleted meanwhile: what this login wrote goes too
+      throw fail('invalid_credentials')
+    }
+    if (current.bannedAt !== null || credentialStamp(current) !== stamp) throw fail(current.bannedAt === null ? 'invalid_credentials' : 'account_banned')
+  })
   const data: EventData = secondFactor ? { session_id: session.sessionId, second_factor: true } : { session_id: session.sessionId }
   await deps.events.record({ type: 'login.succeeded', userId: user.id, data, context })
   const deviceToken = await deps.devices.issue(user.phoneNumber, user.id, device)

@@ -55,6 +55,15 @@ t.test('a login racing a password change on another instance leaves no session',
   t.equal(sessions.json().sessions.length, 1, 'no other session exists')
 })
 
+t.test('with one session per user, a login that lost the race to a password change does not end the session that changed it', async (t) => {
+  const { a, res, token } = await raceLogin(t, async (other, _phone, _id, token) => {
+    const change = await other.inject({ method: 'POST', url: '/user/password', headers: { token }, payload: { old_password: PASSWORD, new_password: NEW_PASSWORD } })
+    t.equal(change.statusCode, 200)
+  }, { MAX_SESSIONS_PER_USER: '1' })
+  t.match(res.json(), { code: 0, error: 'invalid_credentials' })
+  t.equal(await userStatus(a, token), 200, 'the failed login replaced no session')
+})
+
 t.test('a login racing a password reset leaves no session', async (t) => {
   const { app, gateway } = await buildWithGateway(t, { MAX_SESSIONS_PER_USER: '5' })
   const { phone, user } = await registerUser(app)

@@ -80,8 +80,10 @@ function checkUser (userId: number, state: UserState, options: ConsistencyOption
   }
   if (state.index !== undefined && state.indexTtl !== undefined && state.indexTtl < 0) problems.push(`${who}: session index never expires`)
   const live = state.sessions.size
+  // A pending session (a login not confirmed yet, or whose confirmation Redis never got) is not usable.
+  const usable = [...state.sessions.values()].filter((session) => session.fields.pending === undefined).length
   const max = options.maxSessions?.(userId)
-  if (max !== undefined && live > max) problems.push(`${who}: ${live} live sessions, more than the limit of ${max}`)
+  if (max !== undefined && usable > max) problems.push(`${who}: ${usable} usable sessions, more than the limit of ${max}`)
   if (live > 0 && options.knownUserIds !== undefined && !options.knownUserIds.has(userId)) {
     problems.push(`${who}: has live sessions but is not a known user`)
   }

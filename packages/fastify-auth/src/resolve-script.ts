@@ -8,7 +8,7 @@ export const SLIDE_AFTER_MS = 86_400_000
 
 /**
  * KEYS: user, index, session. ARGV: now, ttlMs, slideAfterMs (0: no sliding), maxLifetimeMs (0: none),
- * lastSeenEveryMs. A session older than the maximum lifetime is refused however much it slid; last_seen_at
+ * lastSeenEveryMs. A session still `pending` (a login not yet confirmed) is nothing yet. A session older than the maximum lifetime is refused however much it slid; last_seen_at
  * is written at most every lastSeenEveryMs, in this same call. Returns [sessionId, userId, phone, nickname,
  * registerTime, extendedAt, createdAt, lastSeenAt] (the expiry without a PTTL) or nil.
  * After a write, EXISTS reads the keys again: on a connection with CLIENT TRACKING … NOLOOP, our own write
@@ -16,8 +16,8 @@ export const SLIDE_AFTER_MS = 86_400_000
  * copy of this session keeps being invalidated by everyone else's writes.
  */
 export const RESOLVE_SESSION = `
-local session = redis.call('HMGET', KEYS[3], 'id', 'extended_at', 'created_at', 'last_seen_at')
-if not session[1] then return nil end
+local session = redis.call('HMGET', KEYS[3], 'id', 'extended_at', 'created_at', 'last_seen_at', 'pending')
+if not session[1] or session[5] then return nil end
 local now, max = tonumber(ARGV[1]), tonumber(ARGV[4])
 local created = tonumber(session[3]) or 0
 if max > 0 and now - created >= max then
