@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { onRequestHookHandler } from 'fastify'
-import { PROJECT_VERSION } from '../src/config/project.js'
+import { PROJECT_CONTACT, PROJECT_VERSION } from '../src/config/project.js'
 import { documentRoute } from '../src/http/openapi.js'
 import { DOCS_CONTENT_SECURITY_POLICY } from '../src/http/security-headers.js'
 
@@ -39,7 +39,7 @@ export default fp(async (app) => {
         description: 'Token auth for mobile apps. Every reply is the envelope `{code, message, error?}`: code 1 success, 0 failure, 2 token not valid (log in again). The whole contract is docs/API.md.',
         version: PROJECT_VERSION,
         license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
-        contact: { name: 'Sesame maintainers', email: 'dev@sesame.local' }
+        contact: PROJECT_CONTACT // from package.json, never made up
       },
       servers: [{ url: '/', description: 'the server that serves this document' }],
       tags: TAGS,

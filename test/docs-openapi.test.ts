@@ -1,6 +1,10 @@
 import t, { type Test } from 'tap'
 import { build } from './support/helper.js'
 import { ERRORS, type ErrorName } from '../src/http/errors.js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PROJECT_ROOT } from '../src/config/project.js'
+import { contactOf, type PackageLinks } from '../src/config/contact.js'
 
 // The OpenAPI document as code generators read it (issue 14 item 5); redocly's lint is npm run lint:openapi.
 
@@ -95,4 +99,8 @@ t.test('security, servers, license and contact', async (t) => {
   t.same(doc.paths['/user']?.get?.security, [{ token: [] }, { bearer: [] }])
   t.ok(Array.isArray(doc.servers) && doc.servers.length > 0, 'servers')
   t.match(doc.info, { license: { name: 'MIT' }, contact: { name: String } })
+  // Real: what package.json says (bugs, or the repository's issues), never a made-up address.
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as PackageLinks
+  t.same(doc.info.contact, contactOf(pkg), 'the contact comes from package.json')
+  t.notMatch(JSON.stringify(doc.info.contact), /\.local\b|example\.(com|org)|localhost/, 'no placeholder address')
 })

@@ -5,14 +5,13 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
-import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import mysql from 'mysql2/promise'
 import { existsSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { BINARIES, ensureServerBinaries, findBinary, freePort, startProcess, waitUntilReady } from './processes.js'
+import { mariadbReady, redisPing } from './probes.js'
 
 export { ensureServerBinaries, findBinary, freePort }
 
@@ -23,19 +22,6 @@ export interface LocalServer {
   /** Stops the server and waits for it to exit. */
   stop: () => Promise<void>
 }
-
-/** Resolves when a Redis server on `port` answers PING. */
-const redisPing = (port: number) => new Promise<void>((resolve, reject) => {
-  const socket = createConnection({ host: '127.0.0.1', port })
-  socket.setTimeout(1000, () => socket.destroy(new Error('timeout')))
-  socket.once('connect', () => socket.write('PING\r\n'))
-  socket.once('data', (data) => {
-    socket.destroy()
-    if (data.toString().startsWith('+PONG')) resolve()
-    else reject(new Error(data.toString().trim()))
-  })
-  socket.once('error', reject)
-})
 
 export interface MariaDbOptions {
   dataDir: string
@@ -76,14 +62,7 @@ export async function startMariaDb ({ dataDir, port, database = 'sesame' }: Mari
     '--collation-server=utf8mb4_unicode_ci'
   ], logFile)
   try {
-    await waitUntilReady('MariaDB', async () => {
-      const connection = await mysql.createConnection({ host: '127.0.0.1', port: chosenPort, user: 'root', connectTimeout: 1000 })
-      try {
-        await connection.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
-      } finally {
-        await connection.end()
-      }
-    }, server.exited, logFile)
+    await waitUntilReady('MariaDB', () => mariadbReady(chosenPort, database), server.exited, logFile)
   } catch (err) {
     await server.stop()
     throw err
@@ -110,6 +89,7 @@ export async function startRedis ({ dataDir, port, persistent = false, extraArgs
     '--port', String(chosenPort),
     '--bind', '127.0.0.1',
     '--dir', dataDir,
+    '--pidfile', join(dataDir, 'redis.pid'),
     '--save', '',
     '--appendonly', persistent ? 'yes' : 'no',
     '--daemonize', 'no',

@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { withDeadline } from '../runtime/deadline.js'
+import { installAdvice, type Server } from './install-advice.js'
 
 type Log = (message: string) => void
 
@@ -30,22 +31,24 @@ export const BINARIES = {
   redis: ['redis-server']
 }
 
-/** Installs mariadb-server and redis-server with apt-get when missing (as root), or explains what to do. */
-export function ensureServerBinaries (log: Log = console.log) {
-  const missing = () => Object.values(BINARIES).some((names) => findBinary(...names) === null)
-  if (!missing()) return
-  const canInstall = process.getuid?.() === 0 && findBinary('apt-get') !== null
-  if (!canInstall) {
-    throw new Error('MariaDB or Redis is not installed. Install them (sudo apt-get install mariadb-server redis-server) ' +
-      'or set MYSQL_URL and REDIS_URL to servers you run.')
-  }
+const NEEDS: Record<Server, Array<keyof typeof BINARIES>> = { mariadb: ['mariadbd', 'installDb'], redis: ['redis'] }
+
+/**
+ * Installs mariadb-server and redis-server with apt-get when one of `servers` is missing and this is root
+ * on Debian or Ubuntu; anywhere else it throws what to install with the machine's package manager.
+ */
+export function ensureServerBinaries (log: Log = console.log, servers: Server[] = ['mariadb', 'redis']) {
+  const missing = () => servers.filter((server) => NEEDS[server].some((binary) => findBinary(...BINARIES[binary]) === null))
+  if (missing().length === 0) return
+  const root = process.getuid?.() === 0
+  if (!root || findBinary('apt-get') === null) throw new Error(installAdvice(missing(), (binary) => findBinary(binary) !== null, root))
   log('installing mariadb-server and redis-server with apt-get (once)…')
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'mariadb-server', 'redis-server']]) {
     const result = spawnSync('apt-get', args, { stdio: 'inherit', env })
     if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed with status ${result.status}`)
   }
-  if (missing()) throw new Error('apt-get finished but mariadbd or redis-server is still missing')
+  if (missing().length > 0) throw new Error('apt-get finished but mariadbd or redis-server is still missing')
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */

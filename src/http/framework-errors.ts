@@ -1,5 +1,5 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
+import { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import type { FailureBody } from '../schemas/envelope.js'
 import { toFailure } from './to-failure.js'
@@ -22,7 +22,8 @@ export function replyFrameworkError (err: FastifyError, request: FastifyRequest,
  * header, a broken request line) never reaches Fastify, so the envelope is written to the socket here.
  */
 export function writeClientError (err: Error & { code?: string }, socket: Socket) {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  // Not a socket: app.inject's stand-in (light-my-request) has no write or destroy, and nothing to write to.
+  if (!(socket instanceof Socket) || err.code === 'ECONNRESET' || socket.destroyed) return
   const [status, error, message]: [number, FailureBody['error'], string] = err.code === 'HPE_HEADER_OVERFLOW'
     ? [431, 'validation_failed', 'the request headers are too large']
     : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
@@ -63,7 +64,8 @@ export function requestTimeout (ms: number): onRequestHookHandler {
       return
     }
     const timer = setTimeout(() => {
-      if (request.raw.complete || reply.sent) return
+      // readableEnded: an injected request (light-my-request) never sets `complete`, but its body has been read.
+      if (request.raw.complete || request.raw.readableEnded || reply.sent) return
       request.log.info('request body did not arrive in time')
       writeClientError(Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), request.raw.socket)
     }, ms).unref()
