@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util'
 export const USERS = 1000
 /** The /health probe that runs beside the login load: a steady, light client, like a load balancer's checks. */
 export const PROBE = { connections: 10, overallRate: 200 }
-/** `revocation` (bench/revocation.ts) runs right after `user`, on fresh sessions, with a second Sesame. */
-export const STEPS = ['health', 'bare', 'naive', 'user', 'revocation', 'login', 'mix', 'health-during-login'] as const
+/** `notes` (the example service, bench/example.ts) and `revocation` (bench/revocation.ts) run right after `user`, on fresh sessions. */
+export const STEPS = ['health', 'bare', 'naive', 'user', 'notes', 'revocation', 'login', 'mix', 'health-during-login'] as const
 export type Step = (typeof STEPS)[number]
 
 export const { values: flags } = parseArgs({

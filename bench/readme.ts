@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { PROJECT_ROOT } from '../src/config/project.js'
 import { ratioLines, table, type Round, type Target } from './report.js'
 import { revocationLine } from './revocation.js'
+import { exampleLines } from './example.js'
 
 // One section per WORKERS value: <!-- bench:workers-1:start --> … <!-- bench:workers-1:end -->.
 const markers = (workers: number) => ({ start: `<!-- bench:workers-${workers}:start -->`, end: `<!-- bench:workers-${workers}:end -->` })
@@ -20,7 +21,7 @@ export function resultsSection (results: Results, workers: number): string {
   const { start, end } = markers(workers)
   const { machine } = results
   const rounds = results.rounds.map((round, i) => {
-    const lines = [...ratioLines(round, true), ...(round.revocation === undefined ? [] : [revocationLine(round.revocation)])]
+    const lines = [...ratioLines(round, true), ...exampleLines(round, true), ...(round.revocation === undefined ? [] : [revocationLine(round.revocation)])]
     return `Round ${i + 1} of ${results.rounds.length}\n\n${table(round.rows)}${lines.length === 0 ? '' : `\n\n${lines.map((line) => `- ${line}`).join('\n')}`}`
   })
   return [

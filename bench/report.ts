@@ -13,6 +13,8 @@ export interface Row {
   rssMb: number
   /** Server CPU time per response, in µs: unlike req/s, barely moved by other load on the machine. */
   cpuUsPerRequest: number
+  /** Redis commands run during the scenario (INFO commandstats delta) and its responses, where counted (bench/example.ts). */
+  redisCommands?: { commands: number, requests: number }
 }
 
 export interface Round {
@@ -67,6 +69,7 @@ export const ROW = {
   login: 'login',
   bare: 'bare /hello (peer)',
   naive: 'naive /user (peer)',
+  notes: 'notes-api /notes (example)',
   probe: 'health during login'
 } as const
 

@@ -15,6 +15,7 @@ import { startStack, type PeerName, type Stack } from './stack.js'
 import { seedNaiveSessions, seedSessions, seedUsers } from './seed.js'
 import { SCENARIOS, type Fixtures } from './scenarios.js'
 import { flags, PROBE, settings, steps, STEPS, USERS, type Step } from './options.js'
+import { exampleLines, redisCommandCount } from './example.js'
 import { measureRevocation, revocationLine, type RevocationResult } from './revocation.js'
 import { checkTargets, ratioLines, ROW, table, targetLines, toRow, type Round, type Row } from './report.js'
 
@@ -22,7 +23,7 @@ const load = (url: string, requests: autocannon.Request[], duration: number, ext
   autocannon({ url, connections: settings.connections, duration, requests, ...extra })
 
 /** The scenarios that load a peer (bench/peers/), each in its own process, instead of Sesame. */
-const peerOf = (step: Step): PeerName | undefined => step === 'bare' || step === 'naive' ? step : undefined
+const peerOf = (step: Step): PeerName | undefined => step === 'bare' || step === 'naive' || step === 'notes' ? step : undefined
 
 async function runStep (stack: Stack, step: Exclude<Step, 'revocation'>, fixtures: Fixtures): Promise<Row[]> {
   const peerName = peerOf(step)
@@ -30,8 +31,12 @@ async function runStep (stack: Stack, step: Exclude<Step, 'revocation'>, fixture
     const peer = stack.peers[peerName]
     if (settings.warmup > 0) await load(peer.url, SCENARIOS[peerName](fixtures), settings.warmup)
     const cpuBefore = await peer.cpuSeconds()
+    const commandsBefore = peerName === 'notes' ? await redisCommandCount(stack.redisUrl) : 0
     const result = await load(peer.url, SCENARIOS[peerName](fixtures), settings.duration)
-    return [toRow(ROW[peerName], result, await peer.rssMb(), await peer.cpuSeconds() - cpuBefore)]
+    const row = toRow(ROW[peerName], result, await peer.rssMb(), await peer.cpuSeconds() - cpuBefore)
+    // After the warm-up: every session is in the plugin's memory, so this counts what a warm cache costs.
+    if (peerName === 'notes') row.redisCommands = { commands: await redisCommandCount(stack.redisUrl) - commandsBefore, requests: result.requests.total }
+    return [row]
   }
   if (step !== 'health-during-login' && settings.warmup > 0) await load(stack.url, SCENARIOS[step](fixtures), settings.warmup)
   const cpuBefore = await stack.serverCpuSeconds()
@@ -72,7 +77,7 @@ async function main () {
         console.error(`round ${round}: ${step}…`)
         await stack.settle() // logins still queued from the previous step would end the seeded sessions
         // Logins end older sessions (MAX_SESSIONS_PER_USER=1), so GET /user gets fresh ones each time.
-        const fresh = step === 'user' || step === 'revocation'
+        const fresh = step === 'user' || step === 'notes' || step === 'revocation'
         const tokens = fresh ? await seedSessions(stack.redisUrl, users) : []
         if (fresh) await checkToken(stack.url, tokens[0] ?? '')
         if (step === 'revocation') revocation = await measureRevocation(stack.url, stack.secondUrl ?? '', tokens)
@@ -84,7 +89,7 @@ async function main () {
       rounds.push({ rows, rssMb, heapMb, revocation })
       console.log(`end of round ${round}, after a full collection: RSS ${rssMb.toFixed(0)} MB, V8 heap in use ${heapMb.toFixed(1)} MB`)
       console.log(`\nround ${round} of ${settings.rounds}\n${table(rows)}`)
-      for (const line of ratioLines({ rows, rssMb })) console.log(line)
+      for (const line of [...ratioLines({ rows, rssMb }), ...exampleLines({ rows, rssMb })]) console.log(line)
       if (revocation !== undefined) console.log(revocationLine(revocation))
     }
   } finally {

@@ -5,9 +5,9 @@
 import type autocannon from 'autocannon'
 import { PASSWORD, type BenchUser } from './seed.js'
 
-export type ScenarioName = 'health' | 'bare' | 'naive' | 'user' | 'login' | 'mix'
+export type ScenarioName = 'health' | 'bare' | 'naive' | 'user' | 'notes' | 'login' | 'mix'
 /** In the order they run in each round: the peers right before Sesame's GET /user, which is compared with them. */
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['health', 'bare', 'naive', 'user', 'login', 'mix']
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['health', 'bare', 'naive', 'user', 'notes', 'login', 'mix']
 
 export interface Fixtures {
   users: BenchUser[]
@@ -53,6 +53,16 @@ const user = ({ tokens }: Fixtures) => rotatingTokens(tokens)
 
 /** Peer (b), the naive port: GET /user over its own 1,000 tokens, the same way. */
 const naive = ({ naiveTokens }: Fixtures) => rotatingTokens(naiveTokens)
+
+/** The example service (examples/notes-api): GET /notes over Sesame's 1,000 live sessions, sent as Authorization: Bearer. */
+function notes ({ tokens }: Fixtures): autocannon.Request[] {
+  const nextToken = rotation(tokens)
+  return [{
+    method: 'GET',
+    path: '/notes',
+    setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${nextToken()}` } })
+  }]
+}
 
 /** POST /login with the right password, round-robin over the users. */
 function login ({ users }: Fixtures): autocannon.Request[] {
@@ -102,4 +112,4 @@ function mix ({ users }: Fixtures): autocannon.Request[] {
   ]
 }
 
-export const SCENARIOS: Record<ScenarioName, (fixtures: Fixtures) => autocannon.Request[]> = { health, bare, naive, user, login, mix }
+export const SCENARIOS: Record<ScenarioName, (fixtures: Fixtures) => autocannon.Request[]> = { health, bare, naive, user, notes, login, mix }

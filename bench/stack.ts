@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { ensureServerBinaries, freePort, startMariaDb, startRedis } from '../src/dev/local-services.js'
 import { PROJECT_ROOT } from '../src/config/project.js'
 
-export type PeerName = 'bare' | 'naive'
+export type PeerName = 'bare' | 'naive' | 'notes'
 
 /** A peer server: where it listens, and its process's readings, as for Sesame. */
 export interface Peer {
@@ -25,7 +25,7 @@ export interface Stack {
   url: string
   /** A second Sesame on the same MariaDB and Redis, when asked for (the revocation scenario). */
   secondUrl: string | undefined
-  /** Bare Fastify (GET /hello) and the naive port (GET /user), each in its own process. */
+  /** Bare Fastify (GET /hello), the naive port (GET /user) and the example service (GET /notes), each in its own process. */
   peers: Record<PeerName, Peer>
   mysqlUrl: string
   redisUrl: string
@@ -159,7 +159,7 @@ export async function startStack (nodeArgs: string[] = [], workers = 1, secondIn
   }
 
   const metricsPort = await freePort()
-  let server: NodeProcess, bare: NodeProcess, naive: NodeProcess, second: NodeProcess | undefined
+  let server: NodeProcess, bare: NodeProcess, naive: NodeProcess, notes: NodeProcess, second: NodeProcess | undefined
   try {
     const sesame = async (port: number, metrics: number) => startNodeProcess({
       script: 'dist/src/server.js',
@@ -194,11 +194,13 @@ export async function startStack (nodeArgs: string[] = [], workers = 1, secondIn
         readyPath: '/user', // 401 without a token: listening, and connected to Redis (it listens only then)
         isReady: (status) => status === 401,
         env: { REDIS_URL: redis.url }
-      })
+      }),
+      // examples/notes-api: the plugin on Sesame's Redis, its cache at the plugin's default size.
+      startNodeProcess({ script: 'dist/examples/notes-api/src/server.js', nodeArgs: [], port: await freePort(), readyPath: '/health', isReady: (status) => status === 200, env: { REDIS_URL: redis.url, LOG_LEVEL: 'warn' } })
     ])
     for (const result of starts) if (result.status === 'fulfilled') started.push(result.value)
     for (const result of starts) if (result.status === 'rejected') throw result.reason
-    ;[server, bare, naive] = started as [NodeProcess, NodeProcess, NodeProcess]
+    ;[server, bare, naive, notes] = started as [NodeProcess, NodeProcess, NodeProcess, NodeProcess]
     if (secondInstance) {
       // After the first, which has migrated the database by now.
       second = await sesame(await freePort(), await freePort())
@@ -234,7 +236,7 @@ export async function startStack (nodeArgs: string[] = [], workers = 1, secondIn
   return {
     url: server.url,
     secondUrl: second?.url,
-    peers: { bare: peer(bare), naive: peer(naive) },
+    peers: { bare: peer(bare), naive: peer(naive), notes: peer(notes) },
     collectGarbage,
     serverHeapMb,
     mysqlUrl: mariadb.url,

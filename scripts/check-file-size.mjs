@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const LIMIT = 150
-const ROOTS = ['src', 'plugins', 'routes', 'client/src', 'packages/fastify-auth/src']
+const ROOTS = ['src', 'plugins', 'routes', 'client/src', 'packages/fastify-auth/src', 'examples']
 
 const files = (dir) => readdirSync(dir).flatMap((name) => {
   const path = join(dir, name)
