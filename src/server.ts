@@ -37,7 +37,15 @@ async function serve (settings: Config, { worker }: { worker: boolean }) {
       app.readiness.draining = true
       await sleep(drainMs)
     }
-    await app.close()
+    // A keep-alive connection whose request was in flight when the listener closed turns idle only after its
+    // reply, and Node closes idle connections once, at close: without this sweep it held the shutdown until
+    // close-with-grace gave up (exit 1).
+    const sweep = setInterval(() => { app.server.closeIdleConnections() }, 100)
+    try {
+      await app.close()
+    } finally {
+      clearInterval(sweep)
+    }
     await stopServices()
   })
   // The primary is gone (killed outright): stop rather than live on as an orphan.

@@ -4,7 +4,6 @@ import * as scripts from './scripts.js'
 import { defineScripts, script } from '../redis/scripts.js'
 import { userKeys } from '../redis/keys.js'
 import type { User } from '../users/user.js'
-import { serviceUnavailable } from '../http/errors.js'
 import { createSessionResolver, tokenDigest } from '../../packages/fastify-auth/src/index.js'
 import type { SessionClient, SessionInfo } from './client.js'
 
@@ -78,9 +77,9 @@ export function createSessionStore (redis: Redis | Cluster, settings: SessionSet
           throw err
         }
       }
-      const revoked = await run.sesameConfirmSession(keys.user, keys.index, keys.sessionPrefix + digest, keys.sessionPrefix, digest, settings.maxSessionsPerUser, Date.now())
-      // Gone before it was confirmed: Redis lost it (a restart), or every session of the user was ended meanwhile.
-      if (revoked < 0) throw serviceUnavailable('the session could not be started, please retry')
+      // -1: ended before it was confirmed (a logout of every session or a deletion raced this login, which
+      // then came first), so the token is dead already, as if that revocation had come just after.
+      const revoked = Math.max(0, await run.sesameConfirmSession(keys.user, keys.index, keys.sessionPrefix + digest, keys.sessionPrefix, digest, settings.maxSessionsPerUser, Date.now()))
       report('revoked', revoked)
       return { token, digest, sessionId, expiresIn: Math.floor(ttlMs / 1000), revoked }
     },

@@ -39,3 +39,26 @@ t.test('SIGTERM with an idle keep-alive connection open exits 0 promptly', async
   server.child.kill('SIGTERM')
   t.equal(await exitWithin(server.exit, 5000), 0, 'exit 0 well before close-with-grace gives up')
 })
+
+t.test('SIGTERM while a keep-alive connection has a request in flight: it is answered, then the process exits 0 promptly', async (t) => {
+  const { mysqlUrl, redisUrl } = await testServices()
+  const server = spawnServer({ MYSQL_URL: mysqlUrl, REDIS_URL: redisUrl })
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  const base = new URL(await listeningUrl(server))
+  const agent = new Agent({ keepAlive: true })
+  t.teardown(() => agent.destroy())
+  const body = JSON.stringify({ phone_number: '+8613800138000', password: 'not the password' })
+  // The request is in flight (headers sent, body not yet) when SIGTERM arrives; its answer comes after.
+  const answered = new Promise<number>((resolve, reject) => {
+    const req = request({ host: base.hostname, port: base.port, path: '/login', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)) })
+    req.on('error', reject)
+    req.flushHeaders()
+    setTimeout(() => {
+      server.child.kill('SIGTERM')
+      setTimeout(() => req.end(body), 300)
+    }, 300)
+  })
+  t.equal(await answered, 401, 'the request in flight was answered')
+  t.equal(await exitWithin(server.exit, 5000), 0, 'the connection it leaves does not hold the shutdown until close-with-grace gives up')
+})
