@@ -10,6 +10,7 @@ import { deleteAccount, eraseAccount } from './deletion.js'
 import { changePhone } from './phone-change.js'
 import type { EventContext } from '../events/types.js'
 import { recordLoginFailure } from './login-events.js'
+import { afterCommit } from './after-commit.js'
 
 export type { AccountDeps } from './deps.js'
 
@@ -83,8 +84,11 @@ async function changePassword (deps: AccountDeps, user: SessionUser, input: { ol
   const revoked = await deps.sessions.revokeAll(user.id, user.tokenDigest)
   await deps.events.write(({ users }) => users.updatePasswordHash(user.id, passwordHash, true),
     () => [{ type: 'password.changed', userId: user.id, data: { sessions_ended: revoked }, context }])
-  const raced = await deps.sessions.revokeAll(user.id, user.tokenDigest)
-  await deps.devices.dropAll(user.phoneNumber)
+  let raced = 0
+  await afterCommit(deps.log, 'password.changed', [
+    async () => { raced = await deps.sessions.revokeAll(user.id, user.tokenDigest) },
+    async () => await deps.devices.dropAll(user.phoneNumber)
+  ])
   return { revoked: revoked + raced }
 }
 
@@ -105,9 +109,11 @@ async function resetPassword (deps: AccountDeps, body: { phoneNumber: string, sm
   // Write, then revoke: a session started with the old password before the write still ends.
   await deps.events.write(({ users }) => users.updatePasswordHash(user.id, passwordHash, true),
     () => [{ type: 'password.reset', userId: user.id, context }])
-  await deps.sessions.revokeAll(user.id)
-  await deps.devices.dropAll(input.phoneNumber)
-  await deps.loginFailures.reset(input.phoneNumber)
+  await afterCommit(deps.log, 'password.reset', [
+    async () => await deps.sessions.revokeAll(user.id),
+    async () => await deps.devices.dropAll(input.phoneNumber),
+    async () => { await deps.loginFailures.reset(input.phoneNumber) }
+  ])
 }
 
 /**

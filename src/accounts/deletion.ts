@@ -2,6 +2,7 @@ import { fail } from '../http/errors.js'
 import type { EventData } from '../events/types.js'
 import { verifyCurrentPassword } from '../passwords/current-password.js'
 import type { SessionUser } from '../sessions/store.js'
+import { afterCommit } from './after-commit.js'
 import type { AccountDeps } from './deps.js'
 
 /**
@@ -30,7 +31,9 @@ export async function eraseAccount (deps: AccountDeps, user: { id: number, phone
   }, () => [{ type: 'user.deleted', userId: user.id, data }])
   // The row first, then the keys: a login racing the deletion either has its session erased here, or
   // finds the row gone when it reads the user again after creating its session (src/two-factor/login.ts).
-  await deps.eraseUser(user.id)
-  await deps.devices.dropAll(user.phoneNumber)
-  await deps.loginFailures.reset(user.phoneNumber)
+  await afterCommit(deps.log, 'user.deleted', [
+    async () => await deps.eraseUser(user.id),
+    async () => await deps.devices.dropAll(user.phoneNumber),
+    async () => { await deps.loginFailures.reset(user.phoneNumber) }
+  ])
 }

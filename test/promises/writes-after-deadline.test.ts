@@ -81,3 +81,22 @@ t.test('POST /user/phone answered 503 while MariaDB froze before the update: the
   t.same(await row(), before, 'MySQL holds the old number')
   t.equal((await app.inject({ url: '/user', headers: { token } })).json().phone_number, phone, 'and so does the cached user')
 })
+
+t.test('POST /user/password whose Redis half meets a frozen Redis: not a 503, since MySQL committed; the sessions end once Redis is back', async (t) => {
+  const other = await logIn(app, phone)
+  const mine = await logIn(app, phone)
+  const { write } = app.events
+  app.events.write = async (work, events) => {
+    const result = await write(work, events)
+    app.events.write = write
+    services.redis.process.kill('SIGSTOP')
+    setTimeout(() => services.redis.process.kill('SIGCONT'), 1500)
+    return result
+  }
+  const res = await app.inject({ method: 'POST', url: '/user/password', headers: { token: mine }, payload: { old_password: PASSWORD, new_password: 'the password after' } })
+  app.events.write = write
+  t.equal(res.statusCode, 200, 'the change happened, and the reply says so')
+  t.equal((await app.inject({ url: '/user', headers: { token: other } })).statusCode, 401, 'the other session ended')
+  t.equal((await app.inject({ url: '/user', headers: { token: mine } })).statusCode, 200, 'the one that asked lives on')
+  t.equal((await app.inject({ method: 'POST', url: '/login', payload: { phone_number: phone, password: 'the password after' } })).statusCode, 200)
+})
