@@ -7,6 +7,7 @@ import { createUsersRepository, type UsersRepository } from '../users/repository
 import { stamp, type NewEvent, type SecurityEvent, type StampedEvent } from './types.js'
 
 const QUERY_TIMEOUT_MS = 1500
+const COMMIT_WAIT_MS = 8000
 export const RETENTION_DAYS = 90
 /** Delivered and failed outbox rows are kept this long, for support to look at. */
 export const OUTBOX_KEEP_DAYS = 7
@@ -71,7 +72,8 @@ export function createEventStore (db: MySQLPromisePool, options: { outbox: boole
       await withDeadline(conn.beginTransaction(), QUERY_TIMEOUT_MS, timeout)
       const result = await work({ users: createUsersRepository(conn), conn })
       for (const event of events(result)) await insert(conn, stamp(event))
-      await withDeadline(conn.commit(), QUERY_TIMEOUT_MS, timeout)
+      // Once COMMIT is sent, a 503 could be a lie (MySQL may apply it when it wakes), so its answer is awaited longer.
+      await withDeadline(conn.commit(), COMMIT_WAIT_MS, timeout)
       conn.release()
       return result
     } catch (err) {
