@@ -7,27 +7,29 @@ const env = { SERVICE_KEYS: `${KEY},${OTHER_KEY}` }
 const introspect = (app: Awaited<ReturnType<typeof build>>, token: unknown, key: string | null = KEY, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/introspect', payload: { token }, headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...headers } })
 
-for (const target of ['single Redis', 'Redis Cluster'] as const) t.test(`${target}: a live token is active with its user, session and lifetime; any other token is inactive`, async (t) => {
-  const app = await build(t, target === 'single Redis' ? env : { ...env, REDIS_URL: undefined, REDIS_CLUSTER_NODES: (await testCluster()).nodes })
-  const { token, user } = await loggedInUser(app, 'Ana')
-  const live = await introspect(app, token)
-  t.equal(live.statusCode, 200)
-  const body = live.json()
-  t.match(body, { code: 1, active: true, user: { id: user.id, phone_number: user.phone_number, nickname: 'Ana' } })
-  t.type(body.session_id, 'string')
-  t.ok(body.expires_in > 2_591_000 && body.expires_in <= 2_592_000, `expires_in ${body.expires_in}`)
-  const sessions = (await app.inject({ method: 'GET', url: '/sessions', headers: { token } })).json().sessions
-  t.equal(body.session_id, sessions[0].id, 'session_id is the id GET /sessions shows')
-  t.ok((await introspect(app, token, OTHER_KEY)).json().active, 'every key in SERVICE_KEYS works')
+for (const target of ['single Redis', 'Redis Cluster'] as const) {
+  t.test(`${target}: a live token is active with its user, session and lifetime; any other token is inactive`, async (t) => {
+    const app = await build(t, target === 'single Redis' ? env : { ...env, REDIS_URL: undefined, REDIS_CLUSTER_NODES: (await testCluster()).nodes })
+    const { token, user } = await loggedInUser(app, 'Ana')
+    const live = await introspect(app, token)
+    t.equal(live.statusCode, 200)
+    const body = live.json()
+    t.match(body, { code: 1, active: true, user: { id: user.id, phone_number: user.phone_number, nickname: 'Ana' } })
+    t.type(body.session_id, 'string')
+    t.ok(body.expires_in > 2_591_000 && body.expires_in <= 2_592_000, `expires_in ${body.expires_in}`)
+    const sessions = (await app.inject({ method: 'GET', url: '/sessions', headers: { token } })).json().sessions
+    t.equal(body.session_id, sessions[0].id, 'session_id is the id GET /sessions shows')
+    t.ok((await introspect(app, token, OTHER_KEY)).json().active, 'every key in SERVICE_KEYS works')
 
-  await app.inject({ method: 'POST', url: '/logout', headers: { token } })
-  const dead = await introspect(app, token)
-  t.equal(dead.statusCode, 200)
-  t.same(dead.json(), { code: 1, message: 'token is not active', active: false }, 'a revoked token is an answer, not an error')
-  for (const garbage of ['nope', `${user.id}.${'A'.repeat(43)}`, '']) {
-    t.same((await introspect(app, garbage)).json().active, false, `"${garbage}" is inactive`)
-  }
-})
+    await app.inject({ method: 'POST', url: '/logout', headers: { token } })
+    const dead = await introspect(app, token)
+    t.equal(dead.statusCode, 200)
+    t.same(dead.json(), { code: 1, message: 'token is not active', active: false }, 'a revoked token is an answer, not an error')
+    for (const garbage of ['nope', `${user.id}.${'A'.repeat(43)}`, '']) {
+      t.same((await introspect(app, garbage)).json().active, false, `"${garbage}" is inactive`)
+    }
+  })
+}
 
 t.test('a wrong or missing service key is 401 service_key_invalid, and counts against the per-IP budget', async (t) => {
   const app = await build(t, { ...env, IP_RATE_LIMIT_PER_MINUTE: '8' })
