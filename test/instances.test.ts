@@ -4,16 +4,15 @@
  * login limits hold across them.
  */
 import t from 'tap'
-import { newPhone, PASSWORD, testCluster, testServices } from './support/helper.js'
+import { newPhone, PASSWORD, redisEnvOf, testServices } from './support/helper.js'
 import { call, listeningUrl, spawnServer } from './support/spawn-server.js'
 
 const IP_LIMIT = 25
 
 for (const mode of ['single Redis', 'Redis Cluster'] as const) {
   t.test(`two processes on one MySQL and one ${mode}`, async (t) => {
-    const { mysqlUrl, redisUrl } = await testServices()
-    const redis: Record<string, string> = mode === 'single Redis' ? { REDIS_URL: redisUrl } : { REDIS_CLUSTER_NODES: (await testCluster()).nodes }
-    const env = { MYSQL_URL: mysqlUrl, ...redis, MAX_SESSIONS_PER_USER: '1', LOGIN_MAX_FAILURES: '3', IP_RATE_LIMIT_PER_MINUTE: String(IP_LIMIT) }
+    const { mysqlUrl } = await testServices()
+    const env = { MYSQL_URL: mysqlUrl, ...await redisEnvOf(mode), MAX_SESSIONS_PER_USER: '1', LOGIN_MAX_FAILURES: '3', IP_RATE_LIMIT_PER_MINUTE: String(IP_LIMIT) }
     const servers = [spawnServer(env), spawnServer(env)]
     t.teardown(async () => {
       await Promise.all(servers.map((server) => server.stop()))

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { buildOn, ownServices } from './support/own-services.js'
+import { buildOn, ownServices, thawMariaDb } from './support/own-services.js'
 import { PASSWORD, logIn, newPhone, registerUser } from './support/helper.js'
 
 // REQUEST_TIMEOUT_SECONDS is about a body that has not arrived (test/raw-envelope.test.ts: 408 for a trickled
@@ -20,9 +19,7 @@ async function whileMariaDbFrozen<R> (request: () => Promise<R>): Promise<R> {
   try {
     return await request()
   } finally {
-    services.mariadb.process.kill('SIGCONT')
-    const deadline = Date.now() + 10_000
-    while (Date.now() < deadline && await app.mysql.query('SELECT 1').then(() => false, () => true)) await sleep(100)
+    await thawMariaDb(services, app)
   }
 }
 

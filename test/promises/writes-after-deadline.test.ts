@@ -1,6 +1,6 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { buildOn, ownServices } from '../support/own-services.js'
+import { buildOn, ownServices, thawMariaDb } from '../support/own-services.js'
 import { PASSWORD, logIn, newPhone, registerUser } from '../support/helper.js'
 
 // SPEC §5: a 503 means nothing changed. A write whose deadline passes while MariaDB is frozen is rolled back
@@ -36,9 +36,7 @@ async function whileFrozen (freeze: 'before' | 'after the hash' | 'after the loo
   } finally {
     app.passwords.hash = hash
     app.usersRepository.findByPhone = findByPhone
-    services.mariadb.process.kill('SIGCONT')
-    const deadline = Date.now() + 10_000
-    while (Date.now() < deadline && await app.mysql.query('SELECT 1').then(() => false, () => true)) await sleep(100)
+    await thawMariaDb(services, app)
     await sleep(500) // the statements it had queued while frozen
   }
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, loggedInUser, testCluster } from '../support/helper.js'
+import { build, loggedInUser, redisEnvOf } from '../support/helper.js'
 
 const KEY = 'k'.repeat(40)
 const OTHER_KEY = 'o'.repeat(32)
@@ -9,7 +9,7 @@ const introspect = (app: Awaited<ReturnType<typeof build>>, token: unknown, key:
 
 for (const target of ['single Redis', 'Redis Cluster'] as const) {
   t.test(`${target}: a live token is active with its user, session and lifetime; any other token is inactive`, async (t) => {
-    const app = await build(t, target === 'single Redis' ? env : { ...env, REDIS_URL: undefined, REDIS_CLUSTER_NODES: (await testCluster()).nodes })
+    const app = await build(t, { ...env, ...await redisEnvOf(target) })
     const { token, user } = await loggedInUser(app, 'Ana')
     const live = await introspect(app, token)
     t.equal(live.statusCode, 200)

@@ -64,11 +64,16 @@ export function testCluster (): Promise<LocalCluster> {
   return cluster
 }
 
-/** The Redis variables `build` passes: the single Redis, or the cluster when SESAME_TEST_REDIS=cluster. */
-export async function redisEnv (): Promise<RawEnv> {
-  if (process.env.SESAME_TEST_REDIS === 'cluster') return { REDIS_CLUSTER_NODES: (await testCluster()).nodes }
+export type RedisTarget = 'single Redis' | 'Redis Cluster'
+
+/** The Redis variables of the test servers: the single Redis, or the cluster. */
+export async function redisEnvOf (target: RedisTarget): Promise<RawEnv> {
+  if (target === 'Redis Cluster') return { REDIS_CLUSTER_NODES: (await testCluster()).nodes }
   return { REDIS_URL: (await testServices()).redisUrl }
 }
+
+/** The Redis variables `build` passes: the single Redis, or the cluster when SESAME_TEST_REDIS=cluster. */
+export const redisEnv = () => redisEnvOf(process.env.SESAME_TEST_REDIS === 'cluster' ? 'Redis Cluster' : 'single Redis')
 
 /** Every key matching `pattern`, from every master of a cluster (KEYS on a Cluster client asks one node only). */
 export async function allKeys (redis: Redis | Cluster, pattern: string): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import type { RawEnv } from '../../src/config/env.js'
 import { ensureServerBinaries, startMariaDb, startRedis, type LocalServer } from '../../src/dev/local-services.js'
@@ -78,6 +79,13 @@ export async function buildOn (t: Teardown, services: OwnServices, env: RawEnv =
   const app = await buildFromEnv({ logger: false, hashParameters: FAST_HASH }, { ...services.env, ...env })
   t.teardown(() => app.close())
   return app
+}
+
+/** Thaws a MariaDB frozen with SIGSTOP and waits (up to 10 s) until `app`'s pool answers again. */
+export async function thawMariaDb (services: OwnServices, app: App) {
+  services.mariadb.process.kill('SIGCONT')
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline && await app.mysql.query('SELECT 1').then(() => false, () => true)) await sleep(100)
 }
 
 /** Runs `work` and measures how long it took. */
