@@ -1,6 +1,7 @@
 /*
  * The package as a user gets it: `npm pack` (prepack builds dist/), the tarball installed in a fresh
- * project with its peers, then an ESM script there registers it on Fastify against a real Redis, and a
+ * project with its peers, then an ESM script there registers it on Fastify against a real Redis and a real
+ * Redis Cluster, and a
  * strict `tsc` checks a TypeScript file against the packed .d.ts. Peers are pinned to the root lockfile's
  * versions and installed --prefer-offline (the npm cache has them after the root's npm ci).
  */
@@ -12,8 +13,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { testServices } from '../../../test/support/helper.js'
-import { instance, newUser } from './support.js'
+import { testCluster, testServices } from '../../../test/support/helper.js'
+import { instance, newUser, TARGETS } from './support.js'
 
 const run = promisify(execFile)
 const here = dirname(fileURLToPath(import.meta.url))
@@ -31,7 +32,7 @@ const SCRIPT = `
 import Fastify from 'fastify'
 import sesameAuth, { FAILURES } from '@sesame/fastify-auth'
 const app = Fastify()
-await app.register(sesameAuth, { redisUrl: process.env.REDIS_URL })
+await app.register(sesameAuth, process.env.CLUSTER_NODES ? { clusterNodes: process.env.CLUSTER_NODES } : { redisUrl: process.env.REDIS_URL })
 app.get('/me', { preValidation: app.authenticate }, async (request) => ({ id: request.user.id, nickname: request.user.nickname }))
 const none = await app.inject({ url: '/me' })
 const ok = await app.inject({ url: '/me', headers: { authorization: 'Bearer ' + process.env.TOKEN } })
@@ -62,7 +63,7 @@ await app.register(sesameAuth, { redisUrl: 'redis://x', noSuchOption: true })
 
 const TSCONFIG = { compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'] }, include: ['typed.ts'] }
 
-t.test('the packed tarball installs with its peers, works on a real Redis and typechecks strictly', async (t) => {
+t.test('the packed tarball installs with its peers, works on a real Redis and Redis Cluster and typechecks strictly', async (t) => {
   const work = await mkdtemp(join(tmpdir(), 'sesame-pack-'))
   t.teardown(() => rm(work, { recursive: true, force: true }))
   const packed = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: join(root, 'packages', 'fastify-auth') })
@@ -78,16 +79,19 @@ t.test('the packed tarball installs with its peers, works on a real Redis and ty
   const peers = await Promise.all(['fastify', 'ioredis', '@types/node'].map(async (name) => `${name}@${await lockedVersion(name)}`))
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, info.filename), ...peers], { cwd: project })
 
-  const sesame = await instance(t, 'redis', 0) // Sesame's own session store issues the session
-  const user = { ...newUser(), nickname: 'Pia' }
-  const { token } = await sesame.create(user, 'test')
   await writeFile(join(project, 'script.mjs'), SCRIPT)
-  const env = { ...process.env, REDIS_URL: (await testServices()).redisUrl, TOKEN: token }
-  const out = JSON.parse((await run('node', ['script.mjs'], { cwd: project, env })).stdout) as { failures: string[], replies: Array<{ status: number, body: Record<string, unknown> }> }
-  t.same(out.failures, ['token_required', 'token_invalid', 'service_unavailable'])
-  t.match(out.replies[0], { status: 401, body: { code: 0, error: 'token_required' } }, 'no token: 401 token_required')
-  t.same(out.replies[1], { status: 200, body: { id: user.id, nickname: 'Pia' } }, 'a session of Sesame\'s store: 200 with its user')
-  t.match(out.replies[2], { status: 401, body: { code: 2, error: 'token_invalid' } }, 'a forged token: 401 token_invalid')
+  for (const target of TARGETS) {
+    const sesame = await instance(t, target, 0) // Sesame's own session store issues the session
+    const user = { ...newUser(), nickname: 'Pia' }
+    const { token } = await sesame.create(user, 'test')
+    const redis = target === 'cluster' ? { CLUSTER_NODES: (await testCluster()).nodes } : { REDIS_URL: (await testServices()).redisUrl }
+    const env = { ...process.env, ...redis, TOKEN: token }
+    const out = JSON.parse((await run('node', ['script.mjs'], { cwd: project, env })).stdout) as { failures: string[], replies: Array<{ status: number, body: Record<string, unknown> }> }
+    t.same(out.failures, ['token_required', 'token_invalid', 'service_unavailable'])
+    t.match(out.replies[0], { status: 401, body: { code: 0, error: 'token_required' } }, `${target}: no token: 401 token_required`)
+    t.same(out.replies[1], { status: 200, body: { id: user.id, nickname: 'Pia' } }, `${target}: a session of Sesame's store: 200 with its user`)
+    t.match(out.replies[2], { status: 401, body: { code: 2, error: 'token_invalid' } }, `${target}: a forged token: 401 token_invalid`)
+  }
 
   await writeFile(join(project, 'typed.ts'), TYPED)
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG))
