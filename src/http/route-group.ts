@@ -1,4 +1,4 @@
-import type { FastifyInstance, preValidationAsyncHookHandler } from 'fastify'
+import type { FastifyInstance, preValidationHookHandler } from 'fastify'
 import type { ErrorName } from './errors.js'
 import { addErrors } from './route-errors.js'
 
@@ -25,7 +25,7 @@ export function declareRouteGroup (app: FastifyInstance, group: RouteGroupDocs) 
  * Declares, once for a route group, the guard that protects it (a preValidation hook: after the body is
  * parsed, before it is validated) and the OpenAPI security requirement, errors (and tag) of every route in it.
  */
-export function guardRouteGroup (app: FastifyInstance, group: RouteGroupDocs & { guard: preValidationAsyncHookHandler }) {
+export function guardRouteGroup (app: FastifyInstance, group: RouteGroupDocs & { guard: preValidationHookHandler }) {
   app.addHook('preValidation', group.guard)
   declareRouteGroup(app, group)
 }

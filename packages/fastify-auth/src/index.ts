@@ -1,5 +1,5 @@
 export { default, default as sesameAuth, FAILURES } from './plugin.js'
-export type { AuthFailure, SesameAuthOptions } from './plugin.js'
+export type { Authenticate, AuthFailure, SesameAuthOptions } from './plugin.js'
 export type { ConnectionSettings } from './connect.js'
 export { createSessionResolver } from './resolver.js'
 export type { ResolverSettings, SessionResolver } from './resolver.js'

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Cluster, Redis } from 'ioredis'
 import { connect, type ConnectionSettings } from './connect.js'
 import { createSessionResolver, type ResolverSettings, type SessionResolver } from './resolver.js'
@@ -9,7 +9,7 @@ import type { SessionUser } from './user.js'
 declare module 'fastify' {
   interface FastifyInstance {
     /** Resolves the request's token to its user, or answers 401: add it as a `preValidation` hook. */
-    authenticate: preValidationAsyncHookHandler
+    authenticate: Authenticate
     sesameResolver: SessionResolver
   }
   interface FastifyRequest {
@@ -17,6 +17,12 @@ declare module 'fastify' {
     user: SessionUser | null
   }
 }
+
+/**
+ * The `authenticate` hook. As a hook it is callback style, so that a token found in memory costs no
+ * promise (issue 12); a handler may also `await app.authenticate(request, reply)`.
+ */
+export type Authenticate = (request: FastifyRequest, reply: FastifyReply, done?: (err?: Error) => void) => Promise<unknown> | undefined
 
 /** Why `authenticate` refused a request, in Sesame's envelope (SPEC §1, §3). */
 export interface AuthFailure {
@@ -45,6 +51,8 @@ export interface SesameAuthOptions extends ResolverSettings, ConnectionSettings 
    */
   onFailure?: (failure: AuthFailure, request: FastifyRequest, reply: FastifyReply) => unknown
 }
+
+const accept = (request: FastifyRequest, user: SessionUser) => { request.user = user }
 
 const envelope = (failure: AuthFailure, _request: FastifyRequest, reply: FastifyReply) =>
   reply.code(failure.statusCode).send({ code: failure.code, error: failure.error, message: failure.message })
@@ -75,16 +83,19 @@ export default fp<SesameAuthOptions>(async (app, options) => {
     if (!reply.sent) envelope(failure, request, reply)
     return reply
   }
-  app.decorate('authenticate', async function (request: FastifyRequest, reply: FastifyReply) {
+  const refuseError = (request: FastifyRequest, reply: FastifyReply) => async (err: unknown) =>
+    await refuse({ ...FAILURES.service_unavailable, cause: err as Error }, request, reply)
+  const authenticate: Authenticate = function (request, reply, done) {
     const token = readToken(request.headers)
-    if (token === null) return await refuse(FAILURES.token_required, request, reply)
-    let user: SessionUser | null
-    try {
-      user = await resolver.resolve(token)
-    } catch (err) {
-      return await refuse({ ...FAILURES.service_unavailable, cause: err as Error }, request, reply)
+    if (token === null) return refuse(FAILURES.token_required, request, reply)
+    const found = resolver.lookup(token)
+    if (found instanceof Promise) {
+      return found.then((user) => user === null ? refuse(FAILURES.token_invalid, request, reply) : accept(request, user), refuseError(request, reply))
     }
-    if (user === null) return await refuse(FAILURES.token_invalid, request, reply)
-    request.user = user
-  })
+    if (found === null) return refuse(FAILURES.token_invalid, request, reply)
+    accept(request, found)
+    done?.()
+    return undefined
+  }
+  app.decorate('authenticate', authenticate)
 }, { fastify: '5.x', name: '@sesame/fastify-auth' })
