@@ -14,6 +14,7 @@ export function requestIdOf (request: IncomingMessage): string {
 }
 
 /** onRequest hook: every reply carries the request id it was logged under. */
-export const echoRequestId: onRequestHookHandler = async function (request, reply) {
+export const echoRequestId: onRequestHookHandler = function (request, reply, done) {
   reply.header(REQUEST_ID_HEADER, request.id)
+  done()
 }
