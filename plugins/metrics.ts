@@ -23,21 +23,9 @@ export default fp<{ viaPrimary?: boolean }>(async (app, { viaPrimary = false }) 
   const metrics = createMetrics()
   app.decorate('metrics', metrics)
 
-  // One pair of labelled children per method, route and status, made on first use: the hot path is a
-  // string key and a Map lookup, with no label object and no label hashing per request.
-  const series = new Map<string, { count: { inc: () => void }, duration: { observe: (value: number) => void } }>()
   app.addHook('onResponse', function (request, reply, done) {
     // The route pattern, not the path, so that /sessions/:id is one series; unknown paths share one.
-    const route = request.routeOptions.url ?? 'unmatched'
-    const key = `${request.method} ${reply.statusCode} ${route}`
-    let children = series.get(key)
-    if (children === undefined) {
-      const labels = { method: request.method, route, status_code: reply.statusCode }
-      children = { count: metrics.requests.labels(labels), duration: metrics.requestDuration.labels(labels) }
-      series.set(key, children)
-    }
-    children.count.inc()
-    children.duration.observe(reply.elapsedTime / 1000)
+    metrics.http.observe(metrics.http.series(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode), reply.elapsedTime / 1000)
     done()
   })
   app.addHook('onError', function (request, reply, err, done) {

@@ -59,6 +59,14 @@ t.test('a scrape shows requests by route and status, logins, sessions and event-
   t.equal(requests('method="GET",route="unmatched",status_code="404"'), 1, 'unknown paths share one series')
   t.equal(sample(after, 'sesame_http_request_duration_seconds_count', 'method="POST",route="/login",status_code="401"'), 2, 'latency histogram')
   t.ok(sample(after, 'sesame_http_request_duration_seconds_sum', 'method="POST",route="/login",status_code="200"') > 0)
+  const buckets = [...after.matchAll(/^sesame_http_request_duration_seconds_bucket\{le="([^"]+)",method="POST",route="\/login",status_code="200"\} (\d+)$/gm)]
+    .map(([, le, count]) => ({ le, count: Number(count) }))
+  t.equal(buckets.length, 13, 'twelve bounds and +Inf')
+  t.same(buckets.at(-1), { le: '+Inf', count: 2 }, '+Inf counts every request')
+  t.ok(buckets.every((bucket, i) => i === 0 || bucket.count >= (buckets[i - 1]?.count ?? 0)), 'cumulative')
+  t.ok(buckets.some((bucket) => bucket.count === 2 && bucket.le !== '+Inf'), 'an argon2id login lands under 5 s')
+  t.match(after, /^# TYPE sesame_http_request_duration_seconds histogram$/m)
+  t.match(after, /^# TYPE sesame_http_requests_total counter$/m)
   t.equal(sample(after, 'sesame_logins_total', 'result="success"'), 2)
   t.equal(sample(after, 'sesame_logins_total', 'result="failure"'), 2)
   t.equal(sample(after, 'sesame_logins_total', 'result="rate_limited"'), 1)
@@ -75,7 +83,7 @@ t.test('Redis and MySQL errors are counted', async (t) => {
   const token = await logIn(app, phone)
   const mysqlDown = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
   app.usersRepository.findByPhone = async () => { throw mysqlDown }
-  app.sessions.resolver.resolve = async () => { throw new Error('Connection is closed.') }
+  app.sessions.resolver.lookup = async () => { throw new Error('Connection is closed.') }
   t.equal((await login(app, phone, PASSWORD)).statusCode, 503)
   t.equal((await app.inject({ method: 'GET', url: '/user', headers: { token } })).statusCode, 503)
   const text = await scrape(port)

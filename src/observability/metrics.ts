@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import { PROJECT_VERSION } from '../config/project.js'
+import { HttpMetrics } from './http-metrics.js'
 
 /**
  * Sesame's Prometheus metrics, in a registry of their own (not prom-client's global one) so that
@@ -11,19 +12,8 @@ export function createMetrics () {
   collectDefaultMetrics({ register: registry }) // process and Node.js metrics, event-loop delay (nodejs_eventloop_lag_*) included
   const metrics = {
     registry,
-    requests: new Counter({
-      name: 'sesame_http_requests_total',
-      help: 'HTTP requests by method, route and status code',
-      labelNames: ['method', 'route', 'status_code'] as const,
-      registers: [registry]
-    }),
-    requestDuration: new Histogram({
-      name: 'sesame_http_request_duration_seconds',
-      help: 'HTTP request latency by method, route and status code',
-      labelNames: ['method', 'route', 'status_code'] as const,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [registry]
-    }),
+    /** sesame_http_requests_total and sesame_http_request_duration_seconds, by method, route and status code. */
+    http: new HttpMetrics(registry, [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
     logins: new Counter({
       name: 'sesame_logins_total',
       help: 'Login attempts by result: success, failure (wrong credentials), rate_limited, error',
