@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { trustProxySetting, type Config } from './config/env.js'
 import type { HashParameters } from './passwords/hasher.js'
 import { LOG_REDACT_PATHS } from './observability/logging.js'
+import { lazyRequestLogger } from './observability/request-logger.js'
 import { formatValidationError } from './http/validation-messages.js'
 import { BODY_LIMIT_BYTES } from './http/errors.js'
 import { refuseExpectation, replyFrameworkError, requestTimeout, requireHost, writeClientError } from './http/framework-errors.js'
@@ -64,6 +65,7 @@ export async function buildApp (options: BuildOptions, settings: Config) {
     // Our own genReqId validates the header; Fastify's requestIdHeader would take any value as given.
     requestIdHeader: false,
     genReqId: requestIdOf,
+    childLoggerFactory: lazyRequestLogger,
     trustProxy: trustProxySetting(settings.TRUST_PROXY),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: formatValidationError,

@@ -9,9 +9,10 @@ import { requestContext } from '../../src/events/types.js'
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts } = app
 
+  // Not async: nothing to wait for, and the most frequent route need not pay for a promise.
   app.get('/user', {
     schema: { operationId: 'getUser', summary: 'The logged-in user', tags: ['user'], response: replies(UserFields) }
-  }, async function (request) {
+  }, function (request) {
     return { code: 1 as const, message: 'ok', ...toPublicUser(currentUser(request)) }
   })
 
