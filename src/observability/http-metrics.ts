@@ -29,22 +29,28 @@ interface CollectedMetric {
  * The registry reads the series at scrape time, and the primary sums the workers' as with any metric.
  */
 export class HttpMetrics {
-  readonly #series = new Map<string, HttpSeries>()
+  readonly #series: HttpSeries[] = []
+  /** route → method → status code → series: no key string is built per request. */
+  readonly #byRoute = new Map<string, Map<string, Map<number, HttpSeries>>>()
 
   constructor (registry: Registry, readonly buckets: readonly number[]) {
     registry.registerMetric(this.#metric('sesame_http_requests_total', 'HTTP requests by method, route and status code', 'counter',
-      () => [...this.#series.values()].map((series) => ({ labels: { ...series.labels }, value: series.count }))))
+      () => this.#series.map((series) => ({ labels: { ...series.labels }, value: series.count }))))
     registry.registerMetric(this.#metric('sesame_http_request_duration_seconds', 'HTTP request latency by method, route and status code', 'histogram',
-      () => [...this.#series.values()].flatMap((series) => this.#histogramValues(series))))
+      () => this.#series.flatMap((series) => this.#histogramValues(series))))
   }
 
-  /** The series of a method, route and status; made on first use, then one Map lookup. */
+  /** The series of a method, route and status; made on first use, then Map lookups of strings Fastify keeps. */
   series (method: string, route: string, statusCode: number): HttpSeries {
-    const key = `${method} ${statusCode} ${route}`
-    let series = this.#series.get(key)
+    let byMethod = this.#byRoute.get(route)
+    if (byMethod === undefined) this.#byRoute.set(route, byMethod = new Map())
+    let byStatus = byMethod.get(method)
+    if (byStatus === undefined) byMethod.set(method, byStatus = new Map())
+    let series = byStatus.get(statusCode)
     if (series === undefined) {
       series = { labels: { method, route, status_code: statusCode }, count: 0, sum: 0, inBucket: this.buckets.map(() => 0) }
-      this.#series.set(key, series)
+      byStatus.set(statusCode, series)
+      this.#series.push(series)
     }
     return series
   }
@@ -82,7 +88,10 @@ export class HttpMetrics {
       type,
       aggregator: 'sum',
       get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
-      reset: () => this.#series.clear()
+      reset: () => {
+        this.#series.length = 0
+        this.#byRoute.clear()
+      }
     }
     // Registry.registerMetric is typed for prom-client's own classes; it reads only these members.
     return metric as unknown as Parameters<Registry['registerMetric']>[0]

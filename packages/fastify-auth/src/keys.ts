@@ -10,3 +10,6 @@ export const userKeys = (userId: number) => {
   const base = `${KEY_PREFIX}{u${userId}}`
   return { user: `${base}:user`, index: `${base}:sessions`, sessionPrefix: `${base}:s:` }
 }
+
+/** `userKeys(userId).sessionPrefix + digest`, without the other keys: what a cached resolve needs. */
+export const sessionKeyOf = (userId: number, digest: string) => `${KEY_PREFIX}{u${userId}}:s:${digest}`

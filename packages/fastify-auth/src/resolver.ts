@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis'
 import { SessionCache } from './cache.js'
-import { userKeys } from './keys.js'
+import { sessionKeyOf, userKeys } from './keys.js'
 import { LAST_SEEN_EVERY_MS, readResolved, RESOLVE_SESSION, SLIDE_AFTER_MS, type Timing } from './resolve-script.js'
 import { parseToken, tokenDigest } from './token.js'
 import { clusterTopology, standaloneTopology, type Topology } from './topology.js'
@@ -87,11 +87,10 @@ export function createSessionResolver (redis: Redis | Cluster, settings: Resolve
     const parsed = parseToken(token)
     if (parsed === null) return null
     const digest = tokenDigest(parsed.secret)
-    const keys = userKeys(parsed.userId)
-    const sessionKey = keys.sessionPrefix + digest
+    const sessionKey = sessionKeyOf(parsed.userId, digest)
     const hit = cache.get(sessionKey, Date.now())
     if (hit !== undefined) return hit
-    return fromRedis(sessionKey, keys, digest).then((resolved) => resolved?.user ?? null)
+    return fromRedis(sessionKey, userKeys(parsed.userId), digest).then((resolved) => resolved?.user ?? null)
   }
 
   return {
