@@ -72,6 +72,7 @@ t.test('the packed tarball installs with its peers, works on a real Redis and Re
   const files = info.files.map((file) => file.path)
   t.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('README.md'), 'dist, types and README are packed')
   t.notOk(files.some((file) => file.startsWith('src/') || file.startsWith('test/')), 'no source or tests in the tarball')
+  t.notOk(files.some((file) => file.endsWith('.map')), 'no source maps pointing at sources that are not there')
 
   const project = join(work, 'consumer')
   await run('mkdir', [project])
