@@ -13,19 +13,30 @@ const BARE_ROW = 'bare /hello (peer)'
 /** Commands the counting itself and other clients' connection upkeep cost: not a request's. */
 const NOT_A_REQUEST = new Set(['info', 'ping', 'client', 'hello', 'subscribe', 'cluster', 'select', 'quit', 'command'])
 
-/** All commands Redis has run so far (INFO commandstats), but the ones in NOT_A_REQUEST. */
-export async function redisCommandCount (redisUrl: string): Promise<number> {
+/** Calls per command that Redis has run so far (INFO commandstats), but the ones in NOT_A_REQUEST. */
+export async function redisCommandCounts (redisUrl: string): Promise<Record<string, number>> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
   try {
     await redis.connect()
-    let total = 0
+    const counts: Record<string, number> = {}
     for (const match of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
-      if (!NOT_A_REQUEST.has(match[1] ?? '')) total += Number(match[2])
+      const [, command = '', calls = '0'] = match
+      if (!NOT_A_REQUEST.has(command)) counts[command] = Number(calls)
     }
-    return total
+    return counts
   } finally {
     redis.disconnect()
   }
+}
+
+/** What ran between two readings of `redisCommandCounts`: the total and the commands that moved. */
+export function commandsBetween (before: Record<string, number>, after: Record<string, number>) {
+  const byCommand: Record<string, number> = {}
+  for (const [command, calls] of Object.entries(after)) {
+    const delta = calls - (before[command] ?? 0)
+    if (delta > 0) byCommand[command] = delta
+  }
+  return { commands: Object.values(byCommand).reduce((sum, calls) => sum + calls, 0), byCommand }
 }
 
 /** The example's lines for a round: its ratio to bare Fastify, and Redis commands per request. */
@@ -40,8 +51,9 @@ export function exampleLines (round: Round, bold = false): string[] {
     lines.push(`notes-api GET /notes (plugin) : bare Fastify GET /hello = ${bold ? `**${ratio}**` : ratio}${Number.isFinite(cpu) ? ` (by CPU per request ${cpu.toFixed(2)})` : ''}`)
   }
   if (notes.redisCommands !== undefined) {
-    const { commands, requests } = notes.redisCommands
-    lines.push(`notes-api GET /notes: Redis commands per request on a warm cache = ${(commands / Math.max(1, requests)).toFixed(5)} (${commands} commands, all clients, over ${requests} requests; target 0)`)
+    const { commands, requests, byCommand } = notes.redisCommands
+    const which = Object.entries(byCommand ?? {}).map(([command, calls]) => `${command} ${calls}`).join(', ')
+    lines.push(`notes-api GET /notes: Redis commands per request on a warm cache = ${(commands / Math.max(1, requests)).toFixed(5)} (${commands} commands${which === '' ? '' : ` (${which})`}, all clients, over ${requests} requests; target 0)`)
   }
   return lines
 }

@@ -14,7 +14,7 @@ export interface Row {
   /** Server CPU time per response, in µs: unlike req/s, barely moved by other load on the machine. */
   cpuUsPerRequest: number
   /** Redis commands run during the scenario (INFO commandstats delta) and its responses, where counted (bench/example.ts). */
-  redisCommands?: { commands: number, requests: number }
+  redisCommands?: { commands: number, requests: number, byCommand?: Record<string, number> }
 }
 
 export interface Round {

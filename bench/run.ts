@@ -15,7 +15,7 @@ import { startStack, type PeerName, type Stack } from './stack.js'
 import { seedNaiveSessions, seedSessions, seedUsers } from './seed.js'
 import { SCENARIOS, type Fixtures } from './scenarios.js'
 import { flags, PROBE, settings, steps, STEPS, USERS, type Step } from './options.js'
-import { exampleLines, redisCommandCount } from './example.js'
+import { commandsBetween, exampleLines, redisCommandCounts } from './example.js'
 import { measureRevocation, revocationLine, type RevocationResult } from './revocation.js'
 import { checkTargets, ratioLines, ROW, table, targetLines, toRow, type Round, type Row } from './report.js'
 
@@ -31,11 +31,11 @@ async function runStep (stack: Stack, step: Exclude<Step, 'revocation'>, fixture
     const peer = stack.peers[peerName]
     if (settings.warmup > 0) await load(peer.url, SCENARIOS[peerName](fixtures), settings.warmup)
     const cpuBefore = await peer.cpuSeconds()
-    const commandsBefore = peerName === 'notes' ? await redisCommandCount(stack.redisUrl) : 0
+    const commandsBefore = peerName === 'notes' ? await redisCommandCounts(stack.redisUrl) : {}
     const result = await load(peer.url, SCENARIOS[peerName](fixtures), settings.duration)
     const row = toRow(ROW[peerName], result, await peer.rssMb(), await peer.cpuSeconds() - cpuBefore)
     // After the warm-up: every session is in the plugin's memory, so this counts what a warm cache costs.
-    if (peerName === 'notes') row.redisCommands = { commands: await redisCommandCount(stack.redisUrl) - commandsBefore, requests: result.requests.total }
+    if (peerName === 'notes') row.redisCommands = { ...commandsBetween(commandsBefore, await redisCommandCounts(stack.redisUrl)), requests: result.requests.total }
     return [row]
   }
   if (step !== 'health-during-login' && settings.warmup > 0) await load(stack.url, SCENARIOS[step](fixtures), settings.warmup)
