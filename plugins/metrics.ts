@@ -25,7 +25,7 @@ export default fp<{ viaPrimary?: boolean }>(async (app, { viaPrimary = false }) 
 
   app.addHook('onResponse', function (request, reply, done) {
     // The route pattern, not the path, so that /sessions/:id is one series; unknown paths share one.
-    metrics.http.observe(metrics.http.series(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode), reply.elapsedTime / 1000)
+    metrics.http.record(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
     done()
   })
   app.addHook('onError', function (request, reply, err, done) {

@@ -18,7 +18,7 @@ export interface Ticket {
 /**
  * Resolved sessions in process memory, by their session key: a bounded LRU (a Map keeps insertion
  * order, and the oldest go first). A hit moves its entry to the young end only once it is in the older
- * half (a Map delete and set on every hit cost ~2% of a cached GET /user, issue 12), so what is evicted
+ * half (a Map delete and set on every hit was ~2% of a cached GET /user's CPU profile, issue 12), so what is evicted
  * is always among the least recently used half. An entry is dropped when Redis says
  * its session key or its user's key changed. A reply and an invalidation come on two connections, in
  * either order, so a resolve in flight holds a ticket that an invalidation spoils, and a spoiled reply

@@ -5,11 +5,14 @@
  */
 export const KEY_PREFIX = 'sesame:'
 
+const userBase = (userId: number) => `${KEY_PREFIX}{u${userId}}`
+const SESSION = ':s:'
+
 /** A user's keys: the cached user hash, the session index (sorted set of digests) and one hash per session. */
 export const userKeys = (userId: number) => {
-  const base = `${KEY_PREFIX}{u${userId}}`
-  return { user: `${base}:user`, index: `${base}:sessions`, sessionPrefix: `${base}:s:` }
+  const base = userBase(userId)
+  return { user: `${base}:user`, index: `${base}:sessions`, sessionPrefix: base + SESSION }
 }
 
 /** `userKeys(userId).sessionPrefix + digest`, without the other keys: what a cached resolve needs. */
-export const sessionKeyOf = (userId: number, digest: string) => `${KEY_PREFIX}{u${userId}}:s:${digest}`
+export const sessionKeyOf = (userId: number, digest: string) => userBase(userId) + SESSION + digest

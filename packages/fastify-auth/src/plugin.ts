@@ -52,8 +52,6 @@ export interface SesameAuthOptions extends ResolverSettings, ConnectionSettings 
   onFailure?: (failure: AuthFailure, request: FastifyRequest, reply: FastifyReply) => unknown
 }
 
-const accept = (request: FastifyRequest, user: SessionUser) => { request.user = user }
-
 const envelope = (failure: AuthFailure, _request: FastifyRequest, reply: FastifyReply) =>
   reply.code(failure.statusCode).send({ code: failure.code, error: failure.error, message: failure.message })
 
@@ -83,19 +81,23 @@ export default fp<SesameAuthOptions>(async (app, options) => {
     if (!reply.sent) envelope(failure, request, reply)
     return reply
   }
-  const refuseError = (request: FastifyRequest, reply: FastifyReply) => async (err: unknown) =>
-    await refuse({ ...FAILURES.service_unavailable, cause: err as Error }, request, reply)
+  /** The user goes on the request; no user is a 401 (a promise, like every refusal). */
+  const settle = (user: SessionUser | null, request: FastifyRequest, reply: FastifyReply) => {
+    if (user === null) return refuse(FAILURES.token_invalid, request, reply)
+    request.user = user
+    return undefined
+  }
   const authenticate: Authenticate = function (request, reply, done) {
     const token = readToken(request.headers)
     if (token === null) return refuse(FAILURES.token_required, request, reply)
     const found = resolver.lookup(token)
     if (found instanceof Promise) {
-      return found.then((user) => user === null ? refuse(FAILURES.token_invalid, request, reply) : accept(request, user), refuseError(request, reply))
+      return found.then((user) => settle(user, request, reply), async (err: unknown) =>
+        await refuse({ ...FAILURES.service_unavailable, cause: err as Error }, request, reply))
     }
-    if (found === null) return refuse(FAILURES.token_invalid, request, reply)
-    accept(request, found)
-    done?.()
-    return undefined
+    const refused = settle(found, request, reply)
+    if (refused === undefined) done?.()
+    return refused
   }
   app.decorate('authenticate', authenticate)
 }, { fastify: '5.x', name: '@sesame/fastify-auth' })

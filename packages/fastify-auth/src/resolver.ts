@@ -102,7 +102,7 @@ export function createSessionResolver (redis: Redis | Cluster, settings: Resolve
     lookup,
 
     /** This process just ended a session: forget it now rather than when Redis's message arrives. */
-    forgetSession: (userId: number, digest: string) => cache.invalidate(userKeys(userId).sessionPrefix + digest),
+    forgetSession: (userId: number, digest: string) => cache.invalidate(sessionKeyOf(userId, digest)),
     /** This process just ended sessions of a user, or changed the user. */
     forgetUser: (userId: number) => cache.invalidate(userKeys(userId).user),
 

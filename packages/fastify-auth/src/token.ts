@@ -35,8 +35,8 @@ export function parseToken (token: string): { userId: number, secret: string } |
   return { userId: Number(prefix), secret }
 }
 
-// crypto.hash (Node 20.12+, 21.7+) is the one-shot digest, without a Hash object per call: about a third of
-// the cost of createHash on the hot path of every request (issue 12). `engines` still allows 20.11.
+// crypto.hash (Node 20.12+, 21.7+) is the one-shot digest, without a Hash object per call (in a micro-run
+// 0.68 µs against createHash's 1.03 µs a digest). `engines` still allows 20.11, which only has createHash.
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash
 
 /** What Redis keeps of a token: the SHA-256 of its secret, so a dump of Redis cannot be replayed. */

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { testCluster, testServices } from '../../../test/support/helper.js'
+import { redisEnvOf } from '../../../test/support/helper.js'
 import { instance, newUser, TARGETS } from './support.js'
 
 const run = promisify(execFile)
@@ -32,7 +32,7 @@ const SCRIPT = `
 import Fastify from 'fastify'
 import sesameAuth, { FAILURES } from '@sesame/fastify-auth'
 const app = Fastify()
-await app.register(sesameAuth, process.env.CLUSTER_NODES ? { clusterNodes: process.env.CLUSTER_NODES } : { redisUrl: process.env.REDIS_URL })
+await app.register(sesameAuth, process.env.REDIS_CLUSTER_NODES ? { clusterNodes: process.env.REDIS_CLUSTER_NODES } : { redisUrl: process.env.REDIS_URL })
 app.get('/me', { preValidation: app.authenticate }, async (request) => ({ id: request.user.id, nickname: request.user.nickname }))
 const none = await app.inject({ url: '/me' })
 const ok = await app.inject({ url: '/me', headers: { authorization: 'Bearer ' + process.env.TOKEN } })
@@ -85,8 +85,7 @@ t.test('the packed tarball installs with its peers, works on a real Redis and Re
     const sesame = await instance(t, target, 0) // Sesame's own session store issues the session
     const user = { ...newUser(), nickname: 'Pia' }
     const { token } = await sesame.create(user, 'test')
-    const redis = target === 'cluster' ? { CLUSTER_NODES: (await testCluster()).nodes } : { REDIS_URL: (await testServices()).redisUrl }
-    const env = { ...process.env, ...redis, TOKEN: token }
+    const env = { ...process.env, ...await redisEnvOf(target === 'cluster' ? 'Redis Cluster' : 'single Redis'), TOKEN: token }
     const out = JSON.parse((await run('node', ['script.mjs'], { cwd: project, env })).stdout) as { failures: string[], replies: Array<{ status: number, body: Record<string, unknown> }> }
     t.same(out.failures, ['token_required', 'token_invalid', 'service_unavailable'])
     t.match(out.replies[0], { status: 401, body: { code: 0, error: 'token_required' } }, `${target}: no token: 401 token_required`)
